@@ -1,0 +1,17 @@
+import { checkDatabase } from "@/lib/db/check-database";
+import { getLogger } from "@/lib/logger";
+
+export async function GET() {
+  const database = await checkDatabase();
+  if (!database.up) {
+    getLogger().error({ error: database.error }, "health check: database unreachable");
+    return Response.json(
+      { status: "error", database: { status: "down" } },
+      { status: 503, headers: { "cache-control": "no-store" } },
+    );
+  }
+  return Response.json(
+    { status: "ok", database: { status: "up", latencyMs: database.latencyMs } },
+    { headers: { "cache-control": "no-store" } },
+  );
+}

@@ -1,0 +1,17 @@
+import type { ReactNode } from "react";
+
+import type { SignedInUser } from "@/lib/auth/guards";
+
+import { AppHeader } from "./app-header";
+
+/** Header + main landmark around every signed-in page. */
+export function PageShell({ user, children }: { user: SignedInUser; children: ReactNode }) {
+  return (
+    <>
+      <AppHeader user={user} />
+      <main id="main" className="mx-auto max-w-5xl px-4 py-8">
+        {children}
+      </main>
+    </>
+  );
+}

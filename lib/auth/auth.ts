@@ -1,0 +1,56 @@
+/**
+ * Auth.js v5: email magic links (Nodemailer provider) with database sessions through
+ * the Drizzle adapter. Admins are the users whose email is listed in ADMIN_EMAILS.
+ */
+import { DrizzleAdapter } from "@auth/drizzle-adapter";
+import NextAuth, { type DefaultSession } from "next-auth";
+import Nodemailer from "next-auth/providers/nodemailer";
+
+import { getDb } from "../db/client";
+import { accounts, sessions, users, verificationTokens } from "../db/schema";
+import { env } from "../env";
+import { sendSignInEmail } from "./send-sign-in-email";
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; email: string; isAdmin: boolean } & DefaultSession["user"];
+  }
+}
+
+export function isAdminEmail(email: string | null | undefined): boolean {
+  return !!email && env.ADMIN_EMAILS.includes(email.toLowerCase());
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
+  const db = await getDb();
+  return {
+    adapter: DrizzleAdapter(db, {
+      usersTable: users,
+      accountsTable: accounts,
+      sessionsTable: sessions,
+      verificationTokensTable: verificationTokens,
+    }),
+    secret: env.AUTH_SECRET,
+    // APP_URL is the deployment's own origin; requests are trusted to name it.
+    trustHost: true,
+    session: { strategy: "database", maxAge: 30 * 24 * 60 * 60 },
+    providers: [
+      Nodemailer({
+        // Only read by Auth.js's default sender, which sendSignInEmail replaces.
+        server: env.SMTP_URL ?? "smtp://localhost:25",
+        from: env.EMAIL_FROM,
+        maxAge: 15 * 60,
+        normalizeIdentifier: (identifier) => identifier.trim().toLowerCase(),
+        sendVerificationRequest: sendSignInEmail,
+      }),
+    ],
+    pages: { signIn: "/signin", verifyRequest: "/signin/check-email", error: "/signin/error" },
+    callbacks: {
+      session({ session, user }) {
+        session.user.id = user.id;
+        session.user.isAdmin = isAdminEmail(user.email);
+        return session;
+      },
+    },
+  };
+});

@@ -1,0 +1,328 @@
+/**
+ * The one Drizzle schema. Table names are a contract (DESIGN.md §5): Auth.js owns
+ * `users`, `accounts`, `sessions`, `verification_tokens`; Ledgerlink owns the rest.
+ * Migrations are generated from this file by `npm run db:generate`, never by hand,
+ * except the audit triggers, which live in a custom migration (drizzle-kit cannot express them).
+ */
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+// ---------------------------------------------------------------- Auth.js
+
+export const users = pgTable("users", {
+  id: text("id").primaryKey().$defaultFn(() => crypto.randomUUID()),
+  name: text("name"),
+  email: text("email").notNull().unique(),
+  emailVerified: timestamp("email_verified", { mode: "date", withTimezone: true }),
+  image: text("image"),
+  createdAt: createdAt(),
+});
+export type User = typeof users.$inferSelect;
+
+/** Required by the Auth.js adapter; unused by the magic-link provider. */
+export const accounts = pgTable(
+  "accounts",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    provider: text("provider").notNull(),
+    providerAccountId: text("provider_account_id").notNull(),
+    refresh_token: text("refresh_token"),
+    access_token: text("access_token"),
+    expires_at: integer("expires_at"),
+    token_type: text("token_type"),
+    scope: text("scope"),
+    id_token: text("id_token"),
+    session_state: text("session_state"),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.providerAccountId] })],
+);
+
+export const sessions = pgTable("sessions", {
+  sessionToken: text("session_token").primaryKey(),
+  userId: text("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  expires: timestamp("expires", { mode: "date", withTimezone: true }).notNull(),
+});
+
+export const verificationTokens = pgTable(
+  "verification_tokens",
+  {
+    identifier: text("identifier").notNull(),
+    token: text("token").notNull(),
+    expires: timestamp("expires", { mode: "date", withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.identifier, t.token] })],
+);
+
+// ---------------------------------------------------------------- connections
+
+export const connectionStatus = pgEnum("connection_status", [
+  "pending",
+  "active",
+  "expired",
+  "revoked",
+  "failed",
+  "disconnected",
+]);
+
+export const providerConnections = pgTable(
+  "provider_connections",
+  {
+    id: uuid("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    providerSlug: text("provider_slug").notNull(),
+    alias: text("alias").notNull(),
+    status: connectionStatus("status").notNull().default("pending"),
+    /** Why the connection left `active` (a refresh or connection reason code). */
+    statusReason: text("status_reason"),
+    // Sealed with lib/providers/token-crypto (AES-256-GCM, key id inside the value).
+    accessTokenEnc: text("access_token_enc"),
+    refreshTokenEnc: text("refresh_token_enc"),
+    tokenType: text("token_type"),
+    scope: text("scope"),
+    accessTokenExpiresAt: timestamp("access_token_expires_at", { withTimezone: true }),
+    /** Hard limit past which no refresh helps (refresh token or consent lifetime). */
+    refreshTokenExpiresAt: timestamp("refresh_token_expires_at", { withTimezone: true }),
+    connectedAt: timestamp("connected_at", { withTimezone: true }),
+    lastRefreshedAt: timestamp("last_refreshed_at", { withTimezone: true }),
+    disconnectedAt: timestamp("disconnected_at", { withTimezone: true }),
+    /** Transient refresh failures in a row; drives the backoff. */
+    refreshFailures: integer("refresh_failures").notNull().default(0),
+    nextRefreshAttemptAt: timestamp("next_refresh_attempt_at", { withTimezone: true }),
+    reauthWarningSentAt: timestamp("reauth_warning_sent_at", { withTimezone: true }),
+    /** Outcome of the RFC 7009 revocation at disconnect: revoked | unsupported | failed. */
+    revocationOutcome: text("revocation_outcome"),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("provider_connections_user_idx").on(t.userId, t.createdAt),
+    // An alias tells one user's connections to the same provider apart; a disconnected row frees it.
+    uniqueIndex("provider_connections_alias_uq")
+      .on(t.userId, t.providerSlug, t.alias)
+      .where(sql`${t.status} <> 'disconnected'`),
+    // The refresh sweep's scan: active connections by access token expiry.
+    index("provider_connections_due_idx")
+      .on(t.accessTokenExpiresAt)
+      .where(sql`${t.status} = 'active'`),
+  ],
+);
+export type ProviderConnection = typeof providerConnections.$inferSelect;
+export type NewProviderConnection = typeof providerConnections.$inferInsert;
+
+/** Single-use OAuth `state`, bound to a user and provider, valid 10 minutes. */
+export const oauthStates = pgTable(
+  "oauth_states",
+  {
+    /** SHA-256 of the state value: a database leak does not hand out live states. */
+    stateHash: text("state_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    providerSlug: text("provider_slug").notNull(),
+    /** The PKCE verifier, sealed like every other credential. */
+    codeVerifierEnc: text("code_verifier_enc").notNull(),
+    connectionId: uuid("connection_id").notNull(),
+    alias: text("alias").notNull(),
+    correlationId: uuid("correlation_id").notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("oauth_states_expires_idx").on(t.expiresAt)],
+);
+
+/** Fixed-window counters shared by every instance (serverless has no shared memory). */
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: text("key").notNull(),
+    windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
+);
+
+// ---------------------------------------------------------------- events
+
+/**
+ * The outbox: every published event, written before its handlers run (an outcome event in
+ * the same transaction as the change it reports). A row is finished when `processedAt`
+ * (every handler succeeded) or `deadAt` (a handler gave up) is set; until then the
+ * recovery pass (lib/events/recover-events.ts) picks it up once `nextAttemptAt` is due.
+ */
+export const eventOutbox = pgTable(
+  "event_outbox",
+  {
+    eventId: uuid("event_id").primaryKey(),
+    type: text("type").notNull(),
+    payload: jsonb("payload").notNull(),
+    createdAt: createdAt(),
+    /** Set once every handler that receives the event has finished. */
+    processedAt: timestamp("processed_at", { withTimezone: true }),
+    /** Set when a handler gave up after its last attempt (see event_handler_runs). */
+    deadAt: timestamp("dead_at", { withTimezone: true }),
+    /** Earliest next recovery: a failed handler's backoff, or a recovery pass's lease. */
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("event_outbox_pending_idx")
+      .on(t.createdAt)
+      .where(sql`${t.processedAt} is null and ${t.deadAt} is null`),
+  ],
+);
+export type EventOutboxRow = typeof eventOutbox.$inferSelect;
+
+export const handlerRunStatus = pgEnum("handler_run_status", ["succeeded", "retrying", "dead"]);
+
+/** One row per (event, handler) once it ran: what finished, what must be retried. */
+export const eventHandlerRuns = pgTable(
+  "event_handler_runs",
+  {
+    eventId: uuid("event_id")
+      .notNull()
+      .references(() => eventOutbox.eventId),
+    handler: text("handler").notNull(),
+    status: handlerRunStatus("status").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.eventId, t.handler] }),
+    // What the admin page lists: handlers that gave up.
+    index("event_handler_runs_dead_idx").on(t.updatedAt).where(sql`${t.status} = 'dead'`),
+  ],
+);
+export type EventHandlerRun = typeof eventHandlerRuns.$inferSelect;
+
+export const auditOutcome = pgEnum("audit_outcome", ["attempted", "succeeded", "failed"]);
+
+/**
+ * Append-only (triggers refuse UPDATE, DELETE, TRUNCATE) and hash-chained:
+ * `hash = sha256(prevHash || canonical(row))`, in `seq` order.
+ */
+export const auditLogs = pgTable(
+  "audit_logs",
+  {
+    seq: bigserial("seq", { mode: "number" }).primaryKey(),
+    eventId: uuid("event_id").notNull().unique(),
+    eventType: text("event_type").notNull(),
+    action: text("action").notNull(),
+    outcome: auditOutcome("outcome").notNull(),
+    workflow: text("workflow").notNull(),
+    /** `user` or `system` (scheduled refreshes). */
+    actorType: text("actor_type").notNull(),
+    actorUserId: text("actor_user_id"),
+    /** The person the event is about: the connection's owner. */
+    userId: text("user_id"),
+    providerId: text("provider_id").notNull(),
+    providerSlug: text("provider_slug").notNull(),
+    connectionId: uuid("connection_id"),
+    reason: text("reason"),
+    needsUserAction: boolean("needs_user_action"),
+    correlationId: uuid("correlation_id").notNull(),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    occurredAt: timestamp("occurred_at", { withTimezone: true, mode: "date" }).notNull(),
+    recordedAt: timestamp("recorded_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    metadata: jsonb("metadata").notNull().default({}),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [
+    index("audit_logs_occurred_idx").on(t.occurredAt, t.seq),
+    index("audit_logs_user_idx").on(t.userId, t.occurredAt, t.seq),
+    index("audit_logs_provider_idx").on(t.providerSlug, t.occurredAt, t.seq),
+    index("audit_logs_outcome_idx").on(t.outcome, t.occurredAt, t.seq),
+    index("audit_logs_correlation_idx").on(t.correlationId),
+    index("audit_logs_connection_idx").on(t.connectionId),
+  ],
+);
+export type AuditLog = typeof auditLogs.$inferSelect;
+
+export const emailDeliveryStatus = pgEnum("email_delivery_status", [
+  "pending",
+  "sent",
+  "retrying",
+  "failed",
+]);
+
+/**
+ * One row per (event, template): the idempotency key of every notification. The rendered
+ * message is kept so a retry sends exactly the same email (same Message-ID, same bytes).
+ * `pending` and `retrying` rows are sent by whoever holds the lease in `nextAttemptAt`.
+ */
+export const emailDeliveries = pgTable(
+  "email_deliveries",
+  {
+    id: uuid("id").primaryKey(),
+    eventId: uuid("event_id").notNull(),
+    template: text("template").notNull(),
+    correlationId: uuid("correlation_id"),
+    userId: text("user_id"),
+    toAddress: text("to_address").notNull(),
+    subject: text("subject").notNull(),
+    messageId: text("message_id").notNull(),
+    html: text("html").notNull(),
+    text: text("text").notNull(),
+    status: emailDeliveryStatus("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
+    /** `smtp` or `dev-mailbox`, once sent. */
+    via: text("via"),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("email_deliveries_event_template_uq").on(t.eventId, t.template),
+    index("email_deliveries_correlation_idx").on(t.correlationId),
+    index("email_deliveries_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} in ('pending', 'retrying')`),
+    index("email_deliveries_failed_idx").on(t.updatedAt).where(sql`${t.status} = 'failed'`),
+  ],
+);
+export type EmailDelivery = typeof emailDeliveries.$inferSelect;
+
+// ---------------------------------------------------------------- development
+
+/** Development mailbox: what the app would have sent, when no SMTP server is configured. */
+export const devMailbox = pgTable(
+  "dev_mailbox",
+  {
+    id: uuid("id").primaryKey(),
+    messageId: text("message_id").notNull(),
+    toAddress: text("to_address").notNull(),
+    fromAddress: text("from_address").notNull(),
+    subject: text("subject").notNull(),
+    html: text("html").notNull(),
+    text: text("text").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("dev_mailbox_created_idx").on(t.createdAt)],
+);
+export type DevMail = typeof devMailbox.$inferSelect;

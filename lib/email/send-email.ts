@@ -1,0 +1,81 @@
+/**
+ * The one way Ledgerlink sends an email: over SMTP when SMTP_URL is set, otherwise
+ * (development and tests only) into the development mailbox at /dev/mailbox.
+ */
+import { randomUUID } from "node:crypto";
+
+import nodemailer, { type Transporter } from "nodemailer";
+
+import { getDb } from "../db/client";
+import { devMailbox } from "../db/schema";
+import { env } from "../env";
+import { getLogger } from "../logger";
+
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** A deterministic Message-ID makes a re-sent email recognisable as the same one. */
+  messageId?: string;
+  headers?: Record<string, string>;
+}
+
+export interface SentEmail {
+  messageId: string;
+  via: "smtp" | "dev-mailbox";
+}
+
+const globalForMail = globalThis as typeof globalThis & { __ledgerlinkSmtp?: Transporter };
+
+function smtpTransport(url: string): Transporter {
+  globalForMail.__ledgerlinkSmtp ??= nodemailer.createTransport(url, {
+    // Fail fast: the callers retry with backoff, a hung socket helps nobody.
+    connectionTimeout: 5_000,
+    greetingTimeout: 5_000,
+    socketTimeout: 10_000,
+  });
+  return globalForMail.__ledgerlinkSmtp;
+}
+
+export function messageIdDomain(): string {
+  return new URL(env.APP_URL).hostname;
+}
+
+export async function sendEmail(email: OutgoingEmail): Promise<SentEmail> {
+  const messageId = email.messageId ?? `<${randomUUID()}@${messageIdDomain()}>`;
+  if (env.SMTP_URL) {
+    const info = await smtpTransport(env.SMTP_URL).sendMail({
+      from: env.EMAIL_FROM,
+      to: email.to,
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      messageId,
+      headers: email.headers,
+    });
+    const refused = [...(info.rejected ?? []), ...(info.pending ?? [])];
+    if (refused.length > 0) throw new Error(`SMTP server refused ${refused.length} recipient(s)`);
+    return { messageId, via: "smtp" };
+  }
+  if (env.isProduction) throw new Error("SMTP_URL is not set: emails cannot be sent in production without it");
+
+  const db = await getDb();
+  await db.insert(devMailbox).values({
+    id: randomUUID(),
+    messageId,
+    toAddress: email.to,
+    fromAddress: env.EMAIL_FROM,
+    subject: email.subject,
+    html: email.html,
+    text: email.text,
+  });
+  getLogger().info({ to: email.to, subject: email.subject }, `email stored in the development mailbox: ${env.APP_URL}/dev/mailbox`);
+  return { messageId, via: "dev-mailbox" };
+}
+
+/** For tests that restart the SMTP capture between cases. */
+export function resetSmtpTransportForTesting(): void {
+  globalForMail.__ledgerlinkSmtp?.close();
+  globalForMail.__ledgerlinkSmtp = undefined;
+}

@@ -1,0 +1,317 @@
+/**
+ * The provider registry (DESIGN.md §4): the built-in Sandbox Bank and Charles Schwab, and
+ * any other OAuth 2.0 provider described by `PROVIDER_<SLUG>_*` variables. Pure: the
+ * caller (lib/env.ts) passes the variables, so tests need no environment.
+ *
+ * A misconfigured provider is left out with a problem naming the variable and what is
+ * expected, and the others still load: one typo must not take every bank offline.
+ * Problems never contain a variable's value, so a secret pasted into the wrong variable
+ * cannot leak into logs.
+ */
+import { SCHWAB_DEFAULT_SCOPES, SCHWAB_SLUG, schwabProvider } from "./schwab";
+
+export const PROVIDER_CATEGORIES = ["bank", "brokerage", "credit_card", "crypto", "other"] as const;
+export type ProviderCategory = (typeof PROVIDER_CATEGORIES)[number];
+
+export const TOKEN_AUTH_METHODS = ["client_secret_basic", "client_secret_post"] as const;
+export type TokenAuthMethod = (typeof TOKEN_AUTH_METHODS)[number];
+
+/**
+ * One provider the app can connect to. Endpoint rule for the OAuth client: when
+ * `authorizationEndpoint` and `tokenEndpoint` are given they are used as is (with `issuer`,
+ * if also given, only for the `iss` check); otherwise `issuer` is discovered (RFC 8414 /
+ * OIDC). A given `revocationEndpoint` wins over a discovered one.
+ */
+export interface ProviderDefinition {
+  slug: string;
+  name: string;
+  category: ProviderCategory;
+  issuer?: string;
+  authorizationEndpoint?: string;
+  tokenEndpoint?: string;
+  revocationEndpoint?: string;
+  clientId: string;
+  clientSecret: string;
+  scopes: string[];
+  tokenAuth: TokenAuthMethod;
+  /** `${appUrl}/connections/callback/<slug>`, registered at the provider verbatim. */
+  redirectUri: string;
+  /** Documentation and UI hint only: the token response's `expires_in` is what counts. */
+  accessTokenLifetimeSeconds?: number;
+  /** Hard refresh-token lifetime, stored as the refresh expiry when the token response doesn't say. */
+  refreshTokenLifetimeSeconds?: number;
+  builtIn: "sandbox-bank" | "schwab" | null;
+}
+
+export interface ProviderRegistryOptions {
+  /** Public origin of the app (trailing slashes are ignored). */
+  appUrl: string;
+  /** The Sandbox Bank client, or null when the Sandbox Bank is off. */
+  sandboxBank: { issuer: string; clientId: string; clientSecret: string } | null;
+}
+
+const SANDBOX_BANK_SLUG = "sandbox-bank";
+const BUILT_IN_SLUGS: readonly string[] = [SANDBOX_BANK_SLUG, SCHWAB_SLUG];
+const SETTINGS = [
+  "NAME", "ISSUER", "AUTHORIZATION_URL", "TOKEN_URL", "REVOCATION_URL", "CLIENT_ID", "CLIENT_SECRET",
+  "SCOPES", "CATEGORY", "TOKEN_AUTH", "REFRESH_TOKEN_LIFETIME_SECONDS",
+] as const;
+type Setting = (typeof SETTINGS)[number];
+/** The variables whose presence announces a provider (the others only refine one). */
+const ANNOUNCING: readonly Setting[] = ["CLIENT_ID", "ISSUER", "NAME"];
+const SCHWAB_SETTINGS: readonly Setting[] = ["CLIENT_ID", "CLIENT_SECRET", "SCOPES"];
+const DEFAULT_SCOPES = ["openid", "offline_access"];
+// No setting is an underscore-suffix of another, so each variable name parses one way only.
+const VARIABLE_PATTERN = new RegExp(`^PROVIDER_([A-Z0-9]+(?:_[A-Z0-9]+)*)_(${SETTINGS.join("|")})$`);
+const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+// RFC 6749 §3.3 scope-token characters.
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+const LOOPBACK_HINT = "http only on loopback hosts: localhost, 127.0.0.0/8, [::1]";
+
+export function buildProviderRegistry(
+  vars: Record<string, string | undefined>,
+  options: ProviderRegistryOptions,
+): { providers: ProviderDefinition[]; problems: string[] } {
+  const callbackBase = `${normalizeAppUrl(options.appUrl)}/connections/callback`;
+  const providers: ProviderDefinition[] = [];
+  const problems: string[] = [];
+
+  // Blank values count as unset: `.env` templates often carry `PROVIDER_X_CLIENT_SECRET=`.
+  const values = new Map<string, string>();
+  for (const [name, value] of Object.entries(vars)) {
+    if (name.startsWith("PROVIDER_") && value !== undefined && value.trim() !== "") values.set(name, value.trim());
+  }
+  const announced = new Set<string>();
+  for (const name of values.keys()) {
+    const [, envSlug, setting] = VARIABLE_PATTERN.exec(name) ?? [];
+    // Any variable of a built-in's slug counts, so it is answered by the built-in's own message.
+    if (envSlug && (ANNOUNCING.includes(setting as Setting) || BUILT_IN_SLUGS.includes(toSlug(envSlug)))) {
+      announced.add(envSlug);
+    }
+  }
+
+  if (options.sandboxBank) {
+    const { issuer, clientId, clientSecret } = options.sandboxBank;
+    const issue = checkUrl(issuer, "issuer");
+    if (issue) problems.push(`SANDBOX_BANK_URL: ${issue}; Sandbox Bank left out`);
+    else {
+      providers.push({
+        slug: SANDBOX_BANK_SLUG,
+        name: "Sandbox Bank",
+        category: "bank",
+        issuer,
+        clientId,
+        clientSecret,
+        scopes: ["openid", "offline_access", "accounts"],
+        tokenAuth: "client_secret_basic",
+        redirectUri: `${callbackBase}/${SANDBOX_BANK_SLUG}`,
+        builtIn: "sandbox-bank",
+      });
+    }
+  }
+
+  const schwab = schwabFromVariables(values, `${callbackBase}/${SCHWAB_SLUG}`);
+  if (schwab.provider) providers.push(schwab.provider);
+  problems.push(...schwab.problems);
+
+  for (const envSlug of [...announced].sort()) {
+    const slug = toSlug(envSlug);
+    if (slug === SCHWAB_SLUG) continue; // the preset above owns these variables
+    if (BUILT_IN_SLUGS.includes(slug)) {
+      problems.push(`PROVIDER_${envSlug}_*: "${slug}" is a built-in provider and cannot be configured this way; ignored`);
+      continue;
+    }
+    const result = customProvider(envSlug, slug, values, `${callbackBase}/${slug}`);
+    if (result.provider) providers.push(result.provider);
+    problems.push(...result.problems.map((problem) => `${problem}; provider "${slug}" left out`));
+  }
+
+  problems.push(...strayVariables(values, announced));
+  return { providers, problems };
+}
+
+function schwabFromVariables(
+  values: ReadonlyMap<string, string>,
+  redirectUri: string,
+): { provider?: ProviderDefinition; problems: string[] } {
+  const prefix = `PROVIDER_SCHWAB`;
+  const problems = SETTINGS.filter((s) => !SCHWAB_SETTINGS.includes(s) && values.has(`${prefix}_${s}`)).map(
+    (s) => `${prefix}_${s}: ignored, Charles Schwab is a preset (only ${prefix}_CLIENT_ID, _CLIENT_SECRET and _SCOPES apply)`,
+  );
+  const clientId = values.get(`${prefix}_CLIENT_ID`);
+  const clientSecret = values.get(`${prefix}_CLIENT_SECRET`);
+  if (clientId === undefined && clientSecret === undefined) {
+    if (values.has(`${prefix}_SCOPES`)) {
+      problems.push(`${prefix}_SCOPES: ignored, Charles Schwab is enabled only when ${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET are set`);
+    }
+    return { problems };
+  }
+  if (clientId === undefined || clientSecret === undefined) {
+    const [missing, present] = clientId === undefined ? ["CLIENT_ID", "CLIENT_SECRET"] : ["CLIENT_SECRET", "CLIENT_ID"];
+    problems.push(`${prefix}_${missing}: required when ${prefix}_${present} is set; Charles Schwab left out`);
+    return { problems };
+  }
+  const scopes = parseScopes(values.get(`${prefix}_SCOPES`), SCHWAB_DEFAULT_SCOPES);
+  if (typeof scopes === "string") {
+    problems.push(`${prefix}_SCOPES: ${scopes}; Charles Schwab left out`);
+    return { problems };
+  }
+  return { provider: schwabProvider({ clientId, clientSecret, scopes, redirectUri }), problems };
+}
+
+/** Problems come back without the "left out" suffix; the caller adds it. */
+function customProvider(
+  envSlug: string,
+  slug: string,
+  values: ReadonlyMap<string, string>,
+  redirectUri: string,
+): { provider?: ProviderDefinition; problems: string[] } {
+  const variable = (setting: Setting) => `PROVIDER_${envSlug}_${setting}`;
+  const read = (setting: Setting) => values.get(variable(setting));
+  const problems: string[] = [];
+  const fail = (setting: Setting, expected: string) => problems.push(`${variable(setting)}: ${expected}`);
+
+  const name = read("NAME") ?? titleCase(envSlug);
+  // The name goes into email subjects and headers: refuse line breaks and control characters.
+  if (/[\u0000-\u001f\u007f]/.test(name)) fail("NAME", "must be a single line of text");
+
+  const clientId = read("CLIENT_ID");
+  const clientSecret = read("CLIENT_SECRET");
+  if (clientId === undefined) fail("CLIENT_ID", "required");
+  if (clientSecret === undefined) fail("CLIENT_SECRET", "required");
+
+  const url = (setting: Setting, kind: "issuer" | "endpoint"): string | undefined => {
+    const value = read(setting);
+    const issue = value === undefined ? null : checkUrl(value, kind);
+    if (issue) fail(setting, issue);
+    return value;
+  };
+  const issuer = url("ISSUER", "issuer");
+  const authorizationEndpoint = url("AUTHORIZATION_URL", "endpoint");
+  const tokenEndpoint = url("TOKEN_URL", "endpoint");
+  const revocationEndpoint = url("REVOCATION_URL", "endpoint");
+  if (authorizationEndpoint !== undefined && tokenEndpoint === undefined) {
+    fail("TOKEN_URL", `required with ${variable("AUTHORIZATION_URL")}`);
+  } else if (tokenEndpoint !== undefined && authorizationEndpoint === undefined) {
+    fail("AUTHORIZATION_URL", `required with ${variable("TOKEN_URL")}`);
+  } else if (issuer === undefined && authorizationEndpoint === undefined) {
+    fail("ISSUER", `required (for discovery), or ${variable("AUTHORIZATION_URL")} and ${variable("TOKEN_URL")}`);
+  }
+
+  const scopes = parseScopes(read("SCOPES"), DEFAULT_SCOPES);
+  if (typeof scopes === "string") fail("SCOPES", scopes);
+  const category = oneOf(read("CATEGORY") ?? "other", PROVIDER_CATEGORIES);
+  if (category === null) fail("CATEGORY", `must be one of ${PROVIDER_CATEGORIES.join(", ")}`);
+  const tokenAuth = oneOf(read("TOKEN_AUTH") ?? "client_secret_basic", TOKEN_AUTH_METHODS);
+  if (tokenAuth === null) fail("TOKEN_AUTH", `must be one of ${TOKEN_AUTH_METHODS.join(", ")}`);
+  const refreshTokenLifetimeSeconds = positiveInteger(read("REFRESH_TOKEN_LIFETIME_SECONDS"));
+  if (refreshTokenLifetimeSeconds === null) {
+    fail("REFRESH_TOKEN_LIFETIME_SECONDS", "must be a whole number of seconds greater than 0");
+  }
+
+  if (problems.length > 0 || !clientId || !clientSecret || typeof scopes === "string" || !category || !tokenAuth) {
+    return { problems };
+  }
+  const provider: ProviderDefinition = { slug, name, category, clientId, clientSecret, scopes, tokenAuth, redirectUri, builtIn: null };
+  // Optional fields are left absent rather than `undefined`, so the definitions compare and print cleanly.
+  if (issuer !== undefined) provider.issuer = issuer;
+  if (authorizationEndpoint !== undefined) provider.authorizationEndpoint = authorizationEndpoint;
+  if (tokenEndpoint !== undefined) provider.tokenEndpoint = tokenEndpoint;
+  if (revocationEndpoint !== undefined) provider.revocationEndpoint = revocationEndpoint;
+  if (refreshTokenLifetimeSeconds) provider.refreshTokenLifetimeSeconds = refreshTokenLifetimeSeconds;
+  return { provider, problems };
+}
+
+/** Provider-looking variables that configure nothing: most likely typos, so say so. */
+function strayVariables(values: ReadonlyMap<string, string>, announced: ReadonlySet<string>): string[] {
+  const problems: string[] = [];
+  for (const name of [...values.keys()].sort()) {
+    const match = VARIABLE_PATTERN.exec(name);
+    if (!match?.[1]) {
+      problems.push(`${name}: not a provider setting (expected PROVIDER_<SLUG>_<${SETTINGS.join("|")}>); ignored`);
+    } else if (!announced.has(match[1])) {
+      const prefix = `PROVIDER_${match[1]}`;
+      problems.push(`${name}: ignored, no ${prefix}_CLIENT_ID, ${prefix}_ISSUER or ${prefix}_NAME is set`);
+    }
+  }
+  return problems;
+}
+
+/** `ACME_BANK` → `acme-bank`. */
+function toSlug(envSlug: string): string {
+  return envSlug.toLowerCase().replaceAll("_", "-");
+}
+
+/** `acme-bank` → `PROVIDER_ACME_BANK` (append `_CLIENT_ID` etc. for a variable name). */
+export function providerSlugToEnvPrefix(slug: string): string {
+  if (!SLUG_PATTERN.test(slug)) throw new Error(`not a provider slug: expected lower kebab case`);
+  return `PROVIDER_${slug.toUpperCase().replaceAll("-", "_")}`;
+}
+
+/**
+ * Whether the URL's host is a loopback address: `localhost`, 127.0.0.0/8 or `[::1]`.
+ * Hosts are compared after WHATWG URL parsing, so spellings like `127.1` or
+ * `[0:0:0:0:0:0:0:1]` are recognised and `127.0.0.1.evil.example` is not.
+ */
+export function isLoopbackUrl(url: string | URL): boolean {
+  let hostname: string;
+  try {
+    hostname = new URL(url).hostname;
+  } catch {
+    return false;
+  }
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+/** Why `value` is not acceptable as an issuer or endpoint URL, or null when it is. Never quotes the value. */
+function checkUrl(value: string, kind: "issuer" | "endpoint"): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "must be an absolute https URL";
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return "must be an absolute https URL";
+  if (url.protocol === "http:" && !isLoopbackUrl(url)) return `must use https (${LOOPBACK_HINT})`;
+  if (url.username !== "" || url.password !== "") return "must not contain a user name or password";
+  // RFC 6749 §3.1 forbids fragments in endpoints; RFC 8414 §2 forbids query and fragment in issuers.
+  if (url.hash !== "" || value.includes("#")) return "must not contain a fragment (#…)";
+  if (kind === "issuer" && (url.search !== "" || value.includes("?"))) return "must not contain a query (?…)";
+  return null;
+}
+
+function parseScopes(value: string | undefined, fallback: readonly string[]): string[] | string {
+  if (value === undefined) return [...fallback];
+  const scopes = [...new Set(value.split(/\s+/).filter(Boolean))];
+  return scopes.every((scope) => SCOPE_TOKEN.test(scope))
+    ? scopes
+    : "must be space-separated scope names (printable ASCII, no quotes or backslashes)";
+}
+
+/** undefined when unset, null when not a whole number > 0. */
+function positiveInteger(value: string | undefined): number | null | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  return /^\d+$/.test(value) && Number.isSafeInteger(number) && number > 0 ? number : null;
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[]): T | null {
+  const lower = value.toLowerCase();
+  return allowed.find((candidate) => candidate === lower) ?? null;
+}
+
+function titleCase(envSlug: string): string {
+  return envSlug
+    .split("_")
+    .map((word) => word.charAt(0) + word.slice(1).toLowerCase())
+    .join(" ");
+}
+
+/** lib/env.ts validates APP_URL; a bad one here is a caller bug, so it throws. */
+function normalizeAppUrl(appUrl: string): string {
+  const trimmed = appUrl.trim().replace(/\/+$/, "");
+  if (!URL.canParse(trimmed) || !/^https?:$/.test(new URL(trimmed).protocol)) {
+    throw new Error("buildProviderRegistry: appUrl must be an absolute http(s) URL");
+  }
+  return trimmed;
+}

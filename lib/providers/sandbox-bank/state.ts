@@ -1,0 +1,91 @@
+/** How the token endpoint answers for one account's grants. */
+export const TOKEN_ENDPOINT_MODES = [
+  "ok",
+  "token_error",
+  "invalid_client",
+  "unavailable",
+  "slow",
+  "rate_limited",
+] as const;
+export type TokenEndpointMode = (typeof TOKEN_ENDPOINT_MODES)[number];
+
+export interface AccountSettings {
+  tokenEndpoint: TokenEndpointMode;
+  /** Overrides the server's access token lifetime for this account. */
+  accessTokenTtlSeconds?: number;
+}
+
+export interface RevocationRecord {
+  at: string;
+  login: string | null;
+  tokenTypeHint: string | null;
+  clientId: string;
+}
+
+export interface SandboxStats {
+  tokenRequests: {
+    total: number;
+    authorizationCode: number;
+    refreshToken: number;
+    byAccount: Record<string, { authorizationCode: number; refreshToken: number }>;
+  };
+  revocations: RevocationRecord[];
+}
+
+const DEFAULT_SETTINGS: AccountSettings = { tokenEndpoint: "ok" };
+
+type GrantCounters = { authorizationCode: number; refreshToken: number };
+
+/** Per-account failure modes and request counters of one Sandbox Bank. */
+export class SandboxState {
+  #accounts = new Map<string, AccountSettings>();
+  #totals = { total: 0, authorizationCode: 0, refreshToken: 0 };
+  // A Map, not an object: a login such as "__proto__" must stay an ordinary key.
+  #byAccount = new Map<string, GrantCounters>();
+  #revocations: RevocationRecord[] = [];
+
+  settingsFor(login: string | null | undefined): AccountSettings {
+    return (login && this.#accounts.get(login)) || DEFAULT_SETTINGS;
+  }
+
+  configure(login: string, settings: AccountSettings): void {
+    this.#accounts.set(login, { ...settings });
+  }
+
+  recordTokenRequest(grantType: string | null, login: string | null): void {
+    this.#totals.total += 1;
+    const kind =
+      grantType === "authorization_code"
+        ? "authorizationCode"
+        : grantType === "refresh_token"
+          ? "refreshToken"
+          : null;
+    if (!kind) return;
+    this.#totals[kind] += 1;
+    if (login) {
+      const account = this.#byAccount.get(login) ?? { authorizationCode: 0, refreshToken: 0 };
+      account[kind] += 1;
+      this.#byAccount.set(login, account);
+    }
+  }
+
+  recordRevocation(record: Omit<RevocationRecord, "at">): void {
+    this.#revocations.push({ at: new Date().toISOString(), ...record });
+  }
+
+  stats(): SandboxStats {
+    const byAccount: SandboxStats["tokenRequests"]["byAccount"] = Object.create(null);
+    for (const [login, counters] of this.#byAccount) byAccount[login] = { ...counters };
+    return {
+      tokenRequests: { ...this.#totals, byAccount },
+      revocations: this.#revocations.map((record) => ({ ...record })),
+    };
+  }
+
+  reset(): void {
+    this.#accounts.clear();
+    this.#totals = { total: 0, authorizationCode: 0, refreshToken: 0 };
+    this.#byAccount.clear();
+    this.#revocations = [];
+  }
+}

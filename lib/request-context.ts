@@ -1,0 +1,48 @@
+/**
+ * Per-request context (request id, correlation id, IP, user agent, actor) carried by
+ * AsyncLocalStorage, so events and log lines get it without threading it through every
+ * call, and concurrent requests never see each other's.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
+
+export type Actor = { type: "user"; userId: string } | { type: "system" };
+
+export interface RequestContext {
+  requestId: string;
+  /** Shared by an Attempted event and its outcome; set by the workflow that starts. */
+  correlationId?: string;
+  ipAddress: string | null;
+  userAgent: string | null;
+  actor: Actor;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+export function getRequestContext(): RequestContext | undefined {
+  return storage.getStore();
+}
+
+export function runWithRequestContext<T>(context: Partial<RequestContext>, fn: () => T): T {
+  const parent = storage.getStore();
+  return storage.run(
+    {
+      requestId: context.requestId ?? parent?.requestId ?? randomUUID(),
+      correlationId: context.correlationId ?? parent?.correlationId,
+      ipAddress: context.ipAddress !== undefined ? context.ipAddress : (parent?.ipAddress ?? null),
+      userAgent: context.userAgent !== undefined ? context.userAgent : (parent?.userAgent ?? null),
+      actor: context.actor ?? parent?.actor ?? { type: "system" },
+    },
+    fn,
+  );
+}
+
+/** Reads the client's address and device from request headers (first hop of x-forwarded-for). */
+export function contextFromHeaders(headers: Headers): Pick<RequestContext, "requestId" | "ipAddress" | "userAgent"> {
+  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return {
+    requestId: headers.get("x-request-id") ?? randomUUID(),
+    ipAddress: forwarded || headers.get("x-real-ip") || null,
+    userAgent: headers.get("user-agent"),
+  };
+}

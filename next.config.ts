@@ -1,0 +1,13 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // Bundling PGlite (WASM + data files) breaks it; pino's worker files too. Load them from node_modules.
+  serverExternalPackages: ["@electric-sql/pglite", "pino", "oidc-provider"],
+  // The e2e suite runs its own dev server beside a developer's: separate build folders.
+  // (Read here rather than via lib/env.ts: the config is evaluated before the app exists.)
+  distDir: process.env.NEXT_DIST_DIR || ".next",
+  poweredByHeader: false,
+  typedRoutes: false,
+};
+
+export default nextConfig;

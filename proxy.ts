@@ -1,0 +1,15 @@
+import { NextResponse, type NextRequest } from "next/server";
+
+/** Gives every request an id that log lines and events carry (kept if a proxy in front set one). */
+export function proxy(request: NextRequest) {
+  const headers = new Headers(request.headers);
+  const requestId = headers.get("x-request-id") ?? crypto.randomUUID();
+  headers.set("x-request-id", requestId);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("x-request-id", requestId);
+  return response;
+}
+
+export const config = {
+  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+};
