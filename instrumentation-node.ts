@@ -15,6 +15,8 @@ export async function registerNode(): Promise<void> {
     }
     for (const problem of env.providerProblems) getLogger().warn({ problem }, "provider left out");
     if (env.isProduction && !env.SMTP_URL) getLogger().warn("SMTP_URL is not set: no email can be sent");
+    const { startSweepTimer } = await import("./lib/connections/sweep-timer");
+    startSweepTimer();
   } catch (error) {
     if (error instanceof ConfigurationError) {
       console.error(`\n${error.message}\n`);

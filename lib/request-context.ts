@@ -46,3 +46,9 @@ export function contextFromHeaders(headers: Headers): Pick<RequestContext, "requ
     userAgent: headers.get("user-agent"),
   };
 }
+
+/** Marks the rest of this request as part of one workflow run (log lines carry it). */
+export function setCorrelationId(correlationId: string): void {
+  const context = storage.getStore();
+  if (context) context.correlationId = correlationId;
+}

@@ -1,23 +1,85 @@
 import type { Metadata } from "next";
 
+import { ConnectProviderForm } from "@/components/connections/connect-provider-form";
+import { ConnectionCard } from "@/components/connections/connection-card";
 import { PageShell } from "@/components/page-shell";
 import { requireUser } from "@/lib/auth/guards";
+import { listConnectionsForUser } from "@/lib/db/queries/connections";
+import { reasonText } from "@/lib/events/events";
+import { listProviders, providerName } from "@/lib/providers/find-provider";
 
 export const metadata: Metadata = { title: "Connections" };
 
-export default async function ConnectionsPage() {
+type SearchParams = Promise<{ connected?: string; disconnected?: string; error?: string; provider?: string }>;
+
+export default async function ConnectionsPage({ searchParams }: { searchParams: SearchParams }) {
   const user = await requireUser("/connections");
+  const [connections, params] = await Promise.all([listConnectionsForUser({ userId: user.id }), searchParams]);
+  const providers = listProviders();
+
   return (
     <PageShell user={user}>
       <h1 className="text-2xl font-semibold">Connections</h1>
+      <Flash params={params} />
+
       <section aria-labelledby="your-connections" className="mt-6">
         <h2 id="your-connections" className="text-lg font-medium">
           Your connections
         </h2>
-        <p className="mt-2 rounded-md border border-dashed border-zinc-300 bg-white p-6 text-zinc-600">
-          You have not connected any bank or brokerage yet.
-        </p>
+        {connections.length === 0 ? (
+          <p className="mt-2 rounded-md border border-dashed border-zinc-300 bg-white p-6 text-zinc-600">
+            You have not connected any bank or brokerage yet.
+          </p>
+        ) : (
+          <ul className="mt-3 space-y-3">
+            {connections.map((connection) => (
+              <ConnectionCard key={connection.id} connection={connection} providerName={providerName(connection.providerSlug)} />
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="add-connection" className="mt-10">
+        <h2 id="add-connection" className="text-lg font-medium">
+          Add a connection
+        </h2>
+        {providers.length === 0 ? (
+          <p className="mt-2 text-zinc-600">No providers are configured. See the README to add one.</p>
+        ) : (
+          <ul className="mt-3 grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+            {providers.map((p) => (
+              <ConnectProviderForm key={p.slug} provider={{ slug: p.slug, name: p.name, category: p.category }} />
+            ))}
+          </ul>
+        )}
       </section>
     </PageShell>
   );
+}
+
+/** The outcome of a flow that left the page (OAuth round trip, disconnect). */
+function Flash({ params }: { params: Awaited<SearchParams> }) {
+  const name = params.provider ? providerName(params.provider) : "The provider";
+  if (params.connected) {
+    return (
+      <p role="status" className="mt-4 rounded-md border border-green-200 bg-green-50 px-4 py-3 text-green-900">
+        {name} connected.
+      </p>
+    );
+  }
+  if (params.disconnected) {
+    return (
+      <p role="status" className="mt-4 rounded-md border border-green-200 bg-green-50 px-4 py-3 text-green-900">
+        {providerName(params.disconnected)} disconnected.
+      </p>
+    );
+  }
+  if (params.error) {
+    return (
+      <p role="alert" className="mt-4 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-red-900">
+        {name} was not connected: {reasonText(params.error)}
+      </p>
+    );
+  }
+  return null;
 }

@@ -59,48 +59,13 @@ export async function startSandboxBank(options: SandboxBankOptions): Promise<San
   if (requestedPort === 0) configured.port = String(port);
   const issuer = configured.origin;
 
-  const state = new SandboxState();
-  const store = new SandboxStore();
   const shutdown = new AbortController();
-  const provider = new Provider(
-    issuer,
-    providerConfiguration({
-      clients: options.clients,
-      state,
-      store,
-      accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
-      refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? 30 * 24 * 3600,
-    }),
-  );
-  // An https issuer means a TLS-terminating proxy sits in front of this plain-http server.
-  provider.proxy = configured.protocol === "https:";
-
-  provider.use(controlApi({ state, store, controlSecret: options.controlSecret }));
-  provider.use(freshSessions(provider.cookieName("session")));
-  provider.use(
-    tokenGate({
-      provider,
-      state,
-      store,
-      tokenPath: TOKEN_PATH,
-      revocationPath: REVOCATION_PATH,
-      slowResponseMs: options.slowResponseMs ?? 15_000,
-      shutdown: shutdown.signal,
-    }),
-  );
-  provider.use(
-    interactionRoutes({
-      provider,
-      state,
-      supportedScopes: SUPPORTED_SCOPES,
-      shortLivedAccessTokenTtlSeconds: options.shortLivedAccessTokenTtlSeconds ?? 60,
-    }),
-  );
-  provider.use(async (ctx, next) => {
-    if (ctx.method === "GET" && ctx.path === "/") return sendHtml(ctx, 200, homePage(issuer));
-    return next();
-  });
-  server.on("request", provider.callback());
+  try {
+    server.on("request", createProvider(issuer, options, shutdown.signal).callback());
+  } catch (error) {
+    server.close();
+    throw error;
+  }
 
   if (!options.quiet) {
     console.info(`Sandbox Bank ready at ${issuer} (discovery: ${issuer}/.well-known/openid-configuration)`);
@@ -120,6 +85,51 @@ export async function startSandboxBank(options: SandboxBankOptions): Promise<San
   };
 }
 
+/** oidc-provider plus the sandbox's own routes, which run before its router. */
+function createProvider(issuer: string, options: SandboxBankOptions, shutdown: AbortSignal): Provider {
+  const state = new SandboxState();
+  const store = new SandboxStore();
+  const provider = new Provider(
+    issuer,
+    providerConfiguration({
+      clients: options.clients,
+      state,
+      store,
+      accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
+      refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? 30 * 24 * 3600,
+    }),
+  );
+  // An https issuer means a TLS-terminating proxy sits in front of this plain-http server.
+  provider.proxy = issuer.startsWith("https:");
+
+  provider.use(controlApi({ state, store, controlSecret: options.controlSecret }));
+  provider.use(freshSessions(provider.cookieName("session")));
+  provider.use(
+    tokenGate({
+      provider,
+      state,
+      store,
+      tokenPath: TOKEN_PATH,
+      revocationPath: REVOCATION_PATH,
+      slowResponseMs: options.slowResponseMs ?? 15_000,
+      shutdown,
+    }),
+  );
+  provider.use(
+    interactionRoutes({
+      provider,
+      state,
+      supportedScopes: SUPPORTED_SCOPES,
+      shortLivedAccessTokenTtlSeconds: options.shortLivedAccessTokenTtlSeconds ?? 60,
+    }),
+  );
+  provider.use(async (ctx, next) => {
+    if (ctx.method === "GET" && ctx.path === "/") return sendHtml(ctx, 200, homePage(issuer));
+    return next();
+  });
+  return provider;
+}
+
 function parseIssuer(value: string): URL {
   const url = new URL(value);
   if (url.protocol !== "http:" && url.protocol !== "https:") {
@@ -133,20 +143,24 @@ function parseIssuer(value: string): URL {
 
 function listen(server: Server, port: number, host: string | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once("error", (error) => reject(new Error(`Sandbox Bank could not listen on port ${port}`, { cause: error })));
+    server.once("error", (error) => {
+      reject(new Error(`Sandbox Bank could not listen on port ${port}`, { cause: error }));
+    });
     server.listen(port, host, () => resolve());
   });
 }
 
 /**
- * The bank never remembers a sign-in: every new authorization request starts
- * without its session cookie, so the person always sees the page and can pick
- * a login and an outcome per connection.
+ * The bank never remembers a sign-in: the authorization endpoint (and its
+ * resume step) never sees the session cookie, so the person always gets the
+ * page and can pick a login and an outcome per connection, and a new login
+ * never runs into the previous one's session.
  */
 function freshSessions(sessionCookie: string): KoaMiddleware {
   return async (ctx, next) => {
     const cookies = ctx.req.headers.cookie;
-    if (ctx.path === AUTHORIZATION_PATH && cookies) {
+    const authorization = ctx.path === AUTHORIZATION_PATH || ctx.path.startsWith(`${AUTHORIZATION_PATH}/`);
+    if (authorization && cookies) {
       const kept = cookies
         .split(";")
         .map((part) => part.trim())

@@ -8,6 +8,7 @@ import type { SandboxState } from "./state";
 
 /** oidc-provider's own limit for form bodies. */
 const BODY_LIMIT = 56 * 1024;
+const GRANT_ERROR_DETAIL = "sandboxGrantErrorDetail";
 
 export interface TokenGateOptions {
   provider: Provider;
@@ -27,6 +28,12 @@ export interface TokenGateOptions {
  * refresh can be retried), and adds `refresh_token_expires_in` to responses.
  */
 export function tokenGate(options: TokenGateOptions): KoaMiddleware {
+  // oidc-provider answers every invalid_grant with "grant request is invalid" and
+  // keeps the reason ("refresh token is expired", "… already used") in error_detail;
+  // a bank that says which is more useful to try things against.
+  options.provider.on("grant.error", (ctx, error) => {
+    if (error.error === "invalid_grant" && error.error_detail) ctx.state[GRANT_ERROR_DETAIL] = error.error_detail;
+  });
   return async (ctx, next) => {
     if (ctx.method === "POST" && ctx.path === options.tokenPath) {
       return gateTokenRequest(options, ctx, next);
@@ -66,6 +73,7 @@ async function gateTokenRequest(options: TokenGateOptions, ctx: KoaContext, next
       } catch {
         return; // shutting down: the connection is being closed anyway
       }
+      if (ctx.req.destroyed) return; // the client gave up waiting
       break;
     case "ok":
       break;
@@ -73,6 +81,10 @@ async function gateTokenRequest(options: TokenGateOptions, ctx: KoaContext, next
 
   await next();
   await addRefreshTokenExpiry(options.provider, ctx);
+  const detail: unknown = ctx.state[GRANT_ERROR_DETAIL];
+  if (typeof detail === "string" && typeof ctx.body === "object" && ctx.body !== null) {
+    Object.assign(ctx.body, { error_description: detail });
+  }
 }
 
 async function recordRevocation(options: TokenGateOptions, ctx: KoaContext, next: () => Promise<unknown>) {

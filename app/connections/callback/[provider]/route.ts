@@ -1,0 +1,30 @@
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import type { NextRequest } from "next/server";
+
+import { auth } from "@/lib/auth/auth";
+import { completeConnect } from "@/lib/connections/complete-connect";
+import { env } from "@/lib/env";
+import { contextFromHeaders, runWithRequestContext } from "@/lib/request-context";
+
+/** The OAuth redirect URI: `${APP_URL}/connections/callback/<slug>`. */
+export async function GET(request: NextRequest, { params }: { params: Promise<{ provider: string }> }) {
+  const { provider } = await params;
+  // Rebuild the URL on APP_URL: it must match the registered redirect URI exactly.
+  const callbackUrl = new URL(`${env.APP_URL}/connections/callback/${encodeURIComponent(provider)}${request.nextUrl.search}`);
+
+  const session = await auth();
+  if (!session?.user?.id) {
+    redirect(`/signin?callbackUrl=${encodeURIComponent(`${callbackUrl.pathname}${callbackUrl.search}`)}`);
+  }
+  const user = session.user;
+  const result = await runWithRequestContext(
+    { ...contextFromHeaders(await headers()), actor: { type: "user", userId: user.id } },
+    () => completeConnect({ userId: user.id, providerSlug: provider, callbackUrl }),
+  );
+
+  const target = new URLSearchParams({ provider: result.providerSlug });
+  if (result.ok) target.set("connected", result.connectionId);
+  else target.set("error", result.reason);
+  redirect(`/connections?${target}`);
+}

@@ -1,0 +1,60 @@
+import { needsUser } from "@/lib/connections/state-machine";
+import type { ConnectionSummary } from "@/lib/db/queries/connections";
+import { reasonText } from "@/lib/events/events";
+import { formatDateTime, formatRelative } from "@/lib/format";
+
+import { ConnectionActions } from "./connection-actions";
+import { StatusBadge } from "./status-badge";
+
+export function ConnectionCard({ connection, providerName }: { connection: ConnectionSummary; providerName: string }) {
+  const label = connection.alias === providerName ? providerName : `${connection.alias} (${providerName})`;
+  const reconnectable = needsUser(connection.status) || connection.status === "pending";
+  return (
+    <li className="rounded-lg border border-zinc-200 bg-white p-4" aria-label={label}>
+      <div className="flex flex-wrap items-start justify-between gap-2">
+        <div>
+          <h3 className="font-medium">{connection.alias}</h3>
+          <p className="text-sm text-zinc-600">{providerName}</p>
+        </div>
+        <StatusBadge status={connection.status} />
+      </div>
+      {needsUser(connection.status) ? (
+        <p className="mt-2 text-sm text-red-800">
+          {connection.statusReason ? `${reasonText(connection.statusReason)} ` : ""}Reconnect to keep using it.
+        </p>
+      ) : null}
+      <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-2">
+        <Detail term="Connected since" value={formatDateTime(connection.connectedAt)} />
+        <Detail term="Last refresh" value={formatDateTime(connection.lastRefreshedAt)} />
+        <Detail
+          term="Access token expires"
+          value={connection.accessTokenExpiresAt ? `${formatDateTime(connection.accessTokenExpiresAt)} (${formatRelative(connection.accessTokenExpiresAt)})` : "—"}
+        />
+        {connection.refreshTokenExpiresAt ? (
+          <Detail
+            term="Reconnect needed by"
+            value={`${formatDateTime(connection.refreshTokenExpiresAt)} (${formatRelative(connection.refreshTokenExpiresAt)})`}
+          />
+        ) : null}
+      </dl>
+      <div className="mt-4">
+        <ConnectionActions
+          connectionId={connection.id}
+          providerSlug={connection.providerSlug}
+          label={label}
+          canReconnect={reconnectable}
+          canRefresh={connection.status === "active"}
+        />
+      </div>
+    </li>
+  );
+}
+
+function Detail({ term, value }: { term: string; value: string }) {
+  return (
+    <div className="flex gap-2">
+      <dt className="text-zinc-600">{term}:</dt>
+      <dd>{value}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+
+import { canonicalJson, computeAuditHash, GENESIS_HASH, HASHED_FIELDS, type HashedContent } from "./audit-hash";
+
+const row: HashedContent = {
+  eventId: "0192f0c5-3c8e-7c4a-9e5b-0a1b2c3d4e5f",
+  eventType: "ProviderConnectionSucceeded",
+  action: "provider_connected",
+  outcome: "succeeded",
+  workflow: "connect",
+  actorType: "user",
+  actorUserId: "user-1",
+  userId: "user-1",
+  providerId: "acme-bank",
+  providerSlug: "acme-bank",
+  connectionId: "0b9a4b0e-6c1e-4a53-9d5e-2f3f3b1b2c4d",
+  reason: null,
+  needsUserAction: null,
+  correlationId: "0192f0c5-3c8e-7c4a-9e5b-0a1b2c3d4e60",
+  ipAddress: "203.0.113.9",
+  userAgent: "curl/8.5",
+  occurredAt: new Date("2026-11-27T10:00:00.123Z"),
+  recordedAt: new Date("2026-11-27T10:00:00.456Z"),
+  metadata: { providerName: "Acme Bank", requestId: null },
+};
+
+describe("the audit hash", () => {
+  it("canonical JSON sorts keys at every depth and writes dates as ISO strings", () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"e":0,"f":1}]},"b":1}');
+    expect(canonicalJson(new Date("2026-11-27T10:00:00Z"))).toBe('"2026-11-27T10:00:00.000Z"');
+  });
+
+  it("is SHA-256 hex, deterministic, and independent of key order and of how timestamps were handed over", () => {
+    const hash = computeAuditHash(GENESIS_HASH, row);
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    const reordered = Object.fromEntries(Object.entries(row).reverse()) as HashedContent;
+    expect(computeAuditHash(GENESIS_HASH, { ...reordered, metadata: { requestId: null, providerName: "Acme Bank" } })).toBe(hash);
+    expect(computeAuditHash(GENESIS_HASH, { ...row, occurredAt: "2026-11-27 10:00:00.123+00" })).toBe(hash);
+  });
+
+  it("changes with the previous hash and with every hashed field", () => {
+    const hash = computeAuditHash(GENESIS_HASH, row);
+    expect(computeAuditHash("f".repeat(64), row)).not.toBe(hash);
+    for (const field of HASHED_FIELDS) {
+      const value = row[field];
+      const altered =
+        value instanceof Date ? new Date(value.getTime() + 1) : typeof value === "object" && value !== null ? { ...value, x: 1 } : `${String(value)}x`;
+      expect(computeAuditHash(GENESIS_HASH, { ...row, [field]: altered }), field).not.toBe(hash);
+    }
+  });
+});

@@ -1,0 +1,103 @@
+import { eq, sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+
+import { getDb, queryRows } from "../db/client";
+import { auditLogs } from "../db/schema";
+import { dispatchEvent, publishEvent } from "../events/events";
+import { sampleEvents } from "@/test/support/sample-events";
+import { createTestUser } from "@/test/support/test-users";
+import { appendAuditLog } from "./append-audit-log";
+import { auditEntryFromEvent } from "./audit-entry";
+import { readAuditLog } from "./audit-metadata";
+import { verifyAuditChain } from "./verify-chain";
+
+function entryFor(event: ReturnType<typeof sampleEvents>[number]) {
+  return auditEntryFromEvent(event, { providerName: "Sandbox Bank", recordedAt: new Date() });
+}
+
+/** What only a superuser can do: change a row with the append-only triggers switched off. */
+async function tamper(statement: ReturnType<typeof sql>) {
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`alter table audit_logs disable trigger user`);
+    await tx.execute(statement);
+    await tx.execute(sql`alter table audit_logs enable trigger user`);
+  });
+}
+
+describe("audit_logs", () => {
+  it("gets one row per event, and a re-run for the same event adds nothing", async () => {
+    const user = await createTestUser();
+    const [event] = sampleEvents({ userId: user.id }) as [ReturnType<typeof sampleEvents>[number]];
+    await publishEvent(event);
+    await dispatchEvent(event);
+    expect(await appendAuditLog(entryFor(event))).toEqual({ inserted: false, seq: null });
+    const db = await getDb();
+    const rows = await db.select().from(auditLogs).where(eq(auditLogs.eventId, event.eventId));
+    expect(rows).toHaveLength(1);
+    const row = readAuditLog(rows[0]!);
+    expect(row).toMatchObject({
+      action: "provider_connection_attempted",
+      outcome: "attempted",
+      workflow: "connect",
+      userId: user.id,
+      correlationId: event.correlationId,
+      metadata: { providerName: "Sandbox Bank", requestId: null },
+    });
+  });
+
+  it.each([
+    ["UPDATE", sql`update audit_logs set reason = 'rewritten'`],
+    ["UPDATE", sql`update audit_logs set reason = 'rewritten' where false`],
+    ["DELETE", sql`delete from audit_logs`],
+    ["TRUNCATE", sql`truncate audit_logs`],
+  ])("refuses %s in the database itself", async (operation, statement) => {
+    const [event] = sampleEvents();
+    await appendAuditLog(entryFor(event!));
+    const db = await getDb();
+    const before = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from audit_logs`);
+    await expect(db.execute(statement)).rejects.toThrow(new RegExp(`audit_logs is append-only: ${operation} refused`));
+    expect(await queryRows<{ n: number }>(db, sql`select count(*)::int as n from audit_logs`)).toEqual(before);
+  });
+
+  it("refuses a row whose metadata does not fit its action, before it reaches the chain", async () => {
+    const [event] = sampleEvents();
+    const entry = entryFor(event!);
+    await expect(appendAuditLog({ ...entry, metadata: { ...entry.metadata, accessToken: "at-secret" } as never })).rejects.toThrow();
+    const db = await getDb();
+    expect(await db.select().from(auditLogs).where(eq(auditLogs.eventId, entry.eventId))).toHaveLength(0);
+  });
+});
+
+describe("the audit hash chain", () => {
+  it("verifies, stays correct under concurrent writers, and names the first altered row", async () => {
+    const events = Array.from({ length: 5 }, () => sampleEvents()).flat();
+    await Promise.all(events.map((event) => appendAuditLog(entryFor(event))));
+
+    const before = await verifyAuditChain({ batchSize: 7 });
+    expect(before).toMatchObject({ ok: true });
+    expect(before.rows).toBeGreaterThanOrEqual(events.length);
+
+    const db = await getDb();
+    const [victim] = await db.select().from(auditLogs).where(eq(auditLogs.eventId, events[12]!.eventId));
+    await tamper(sql`update audit_logs set ip_address = '198.51.100.66' where seq = ${victim!.seq}`);
+    try {
+      const broken = await verifyAuditChain({ batchSize: 7 });
+      expect(broken).toEqual({
+        ok: false,
+        rows: expect.any(Number),
+        firstBadSeq: victim!.seq,
+        eventId: victim!.eventId,
+        reason: expect.stringContaining("altered"),
+      });
+
+      // Recomputing the altered row's hash moves the break to the next row, which still points at the old hash.
+      await tamper(sql`update audit_logs set hash = ${"0".repeat(64)} where seq = ${victim!.seq}`);
+      const relinked = await verifyAuditChain();
+      expect(relinked.ok).toBe(false);
+    } finally {
+      await tamper(sql`update audit_logs set ip_address = ${victim!.ipAddress}, hash = ${victim!.hash} where seq = ${victim!.seq}`);
+    }
+    expect(await verifyAuditChain()).toMatchObject({ ok: true });
+  });
+});

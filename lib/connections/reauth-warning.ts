@@ -1,0 +1,81 @@
+/**
+ * Where a provider's refresh token or consent has a hard lifetime (Charles Schwab: 7 days),
+ * no refresh helps past it. Email the user once, REAUTH_WARNING_HOURS before, so they
+ * reconnect before anything breaks. Idempotent through the email delivery record, whose
+ * key is derived from the connection and the expiry it warns about.
+ */
+import { createHash } from "node:crypto";
+import { createElement } from "react";
+
+import { and, eq, gt, isNull, lte } from "drizzle-orm";
+
+import ReconnectSoonEmail from "@/components/emails/reconnect-soon-email";
+
+import { getDb } from "../db/client";
+import { providerConnections, users } from "../db/schema";
+import { deliverEmailOnce } from "../email/email-deliveries";
+import { renderEmailMessage } from "../email/render-email-message";
+import { env } from "../env";
+import { providerName } from "../providers/find-provider";
+
+export const REAUTH_WARNING_TEMPLATE = "reconnect-soon";
+
+export async function sendReauthWarnings(now = new Date(), limit = 500): Promise<number> {
+  const db = await getDb();
+  const horizon = new Date(now.getTime() + env.REAUTH_WARNING_HOURS * 3600 * 1000);
+  const due = await db
+    .select({
+      id: providerConnections.id,
+      userId: providerConnections.userId,
+      alias: providerConnections.alias,
+      providerSlug: providerConnections.providerSlug,
+      expiresAt: providerConnections.refreshTokenExpiresAt,
+      email: users.email,
+    })
+    .from(providerConnections)
+    .innerJoin(users, eq(users.id, providerConnections.userId))
+    .where(
+      and(
+        eq(providerConnections.status, "active"),
+        isNull(providerConnections.reauthWarningSentAt),
+        gt(providerConnections.refreshTokenExpiresAt, now),
+        lte(providerConnections.refreshTokenExpiresAt, horizon),
+      ),
+    )
+    .limit(limit);
+
+  for (const connection of due) {
+    const expiresAt = connection.expiresAt!;
+    const name = providerName(connection.providerSlug);
+    const message = await renderEmailMessage(
+      createElement(ReconnectSoonEmail, {
+        providerName: name,
+        connectionAlias: connection.alias,
+        expiresAt: expiresAt.toISOString(),
+        reconnectUrl: `${env.APP_URL}/connections`,
+        activityUrl: `${env.APP_URL}/activity`,
+      }),
+    );
+    await deliverEmailOnce(
+      {
+        eventId: warningKey(connection.id, expiresAt),
+        template: REAUTH_WARNING_TEMPLATE,
+        correlationId: null,
+        userId: connection.userId,
+        to: connection.email,
+        subject: `${name} needs you to reconnect soon`,
+        ...message,
+      },
+      now,
+    );
+    await db.update(providerConnections).set({ reauthWarningSentAt: now }).where(eq(providerConnections.id, connection.id));
+  }
+  return due.length;
+}
+
+/** A stable UUID per (connection, expiry): one warning per expiry, however many sweeps. */
+function warningKey(connectionId: string, expiresAt: Date): string {
+  const hex = createHash("sha256").update(`reauth-warning:${connectionId}:${expiresAt.toISOString()}`).digest("hex");
+  // Shaped as a UUID (version nibble 8: "custom", RFC 9562) so it fits the uuid column.
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

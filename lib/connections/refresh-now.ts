@@ -1,0 +1,34 @@
+/**
+ * "Refresh now" on the dashboard: the owner asks for a refresh whether or not it is due
+ * (support, or people who like to check). Rate-limited per user.
+ */
+import { randomUUID } from "node:crypto";
+
+import { ExpectedError } from "../actions/action-state";
+import { getDb } from "../db/client";
+import { findOwnedConnection } from "../db/queries/connections";
+import { createEvent, publishEvent } from "../events/events";
+import { consumeRateLimit } from "../rate-limit";
+import { refreshConnection, type RefreshOutcome } from "./refresh-connection";
+
+export const MANUAL_REFRESH_RATE_LIMIT = { limit: 10, windowSeconds: 10 * 60 };
+
+export async function refreshNow({ userId, connectionId }: { userId: string; connectionId: string }): Promise<RefreshOutcome> {
+  const db = await getDb();
+  const connection = await findOwnedConnection({ db, userId, connectionId });
+  if (!connection || connection.status !== "active") {
+    throw new ExpectedError("connection_not_found", "Only an active connection can be refreshed.");
+  }
+
+  const rate = await consumeRateLimit({ key: `refresh:${userId}`, ...MANUAL_REFRESH_RATE_LIMIT });
+  if (!rate.allowed) {
+    const correlationId = randomUUID();
+    const base = { userId, connectionId, providerId: connection.providerSlug, providerSlug: connection.providerSlug };
+    await publishEvent(createEvent("ProviderTokenRefreshAttempted", base, { correlationId }));
+    await publishEvent(
+      createEvent("ProviderTokenRefreshFailed", { ...base, reason: "rate_limited", needsUserAction: false }, { correlationId }),
+    );
+    throw new ExpectedError("rate_limited", "You have refreshed several times in a short while. Please wait a few minutes.");
+  }
+  return refreshConnection({ connectionId, lock: "wait", force: true });
+}

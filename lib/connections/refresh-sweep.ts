@@ -1,0 +1,100 @@
+/**
+ * The scheduled sweep (Vercel Cron, or a timer on one machine): refreshes due
+ * connections with bounded concurrency, closes abandoned connect flows, warns users
+ * before a hard expiry, and runs the events recovery pass.
+ */
+import { and, asc, eq, isNotNull, isNull, lte, or } from "drizzle-orm";
+
+import { getDb } from "../db/client";
+import { providerConnections } from "../db/schema";
+import { env } from "../env";
+import { recoverEvents, type RecoverySummary } from "../events/events";
+import { getLogger } from "../logger";
+import { pruneRateLimits } from "../rate-limit";
+import { runWithRequestContext } from "../request-context";
+import { closeAbandonedConnects } from "./close-abandoned-connects";
+import { refreshConnection, type RefreshOutcome } from "./refresh-connection";
+import { sendReauthWarnings } from "./reauth-warning";
+
+export interface SweepSummary {
+  refreshed: number;
+  failed: number;
+  skipped: number;
+  abandonedConnects: number;
+  reauthWarnings: number;
+  recovery: RecoverySummary | null;
+  tookMs: number;
+}
+
+export interface SweepOptions {
+  /** Refreshes in flight at once (each holds a row lock and a database connection). */
+  concurrency?: number;
+  /** Most connections refreshed in one sweep; the next sweep takes the rest. */
+  limit?: number;
+  now?: Date;
+  recover?: boolean;
+}
+
+export async function runRefreshSweep({ concurrency = 8, limit = 5_000, now = new Date(), recover = true }: SweepOptions = {}): Promise<SweepSummary> {
+  return runWithRequestContext({ actor: { type: "system" }, ipAddress: null, userAgent: "ledgerlink-refresh-sweep" }, async () => {
+    const started = performance.now();
+    const ids = await dueConnectionIds({ limit, now });
+    const outcomes = await mapWithConcurrency(ids, concurrency, (connectionId) =>
+      refreshConnection({ connectionId, lock: "skip", now }).catch((error: unknown): RefreshOutcome => {
+        getLogger().error({ err: error, connectionId }, "refresh crashed");
+        return { status: "failed", connectionId, reason: "network_error", needsUserAction: false };
+      }),
+    );
+
+    const abandonedConnects = await closeAbandonedConnects(now);
+    const reauthWarnings = await sendReauthWarnings(now);
+    await pruneRateLimits(new Date(now.getTime() - 24 * 3600 * 1000));
+    const recovery = recover ? await recoverEvents() : null;
+
+    const summary: SweepSummary = {
+      refreshed: outcomes.filter((o) => o.status === "refreshed").length,
+      failed: outcomes.filter((o) => o.status === "failed").length,
+      skipped: outcomes.filter((o) => o.status === "skipped").length,
+      abandonedConnects,
+      reauthWarnings,
+      recovery,
+      tookMs: Math.round(performance.now() - started),
+    };
+    getLogger().info({ sweep: summary }, "refresh sweep finished");
+    return summary;
+  });
+}
+
+/** Active connections whose access token is due and that are not backing off. */
+async function dueConnectionIds({ limit, now }: { limit: number; now: Date }): Promise<string[]> {
+  const db = await getDb();
+  const horizon = new Date(now.getTime() + env.REFRESH_AHEAD_SECONDS * 1000);
+  const rows = await db
+    .select({ id: providerConnections.id })
+    .from(providerConnections)
+    .where(
+      and(
+        eq(providerConnections.status, "active"),
+        isNotNull(providerConnections.accessTokenExpiresAt),
+        lte(providerConnections.accessTokenExpiresAt, horizon),
+        or(isNull(providerConnections.nextRefreshAttemptAt), lte(providerConnections.nextRefreshAttemptAt, now)),
+      ),
+    )
+    .orderBy(asc(providerConnections.accessTokenExpiresAt))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+async function mapWithConcurrency<T, R>(items: T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
+}
+

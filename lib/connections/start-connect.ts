@@ -1,0 +1,122 @@
+/**
+ * Step one of connecting a bank: the user pressed Connect (or Reconnect).
+ * Emits ProviderConnectionAttempted, checks the rate limit, keeps a single-use state with
+ * the PKCE verifier, and answers the provider's authorization URL to redirect to.
+ */
+import { randomUUID } from "node:crypto";
+
+import { ExpectedError } from "../actions/action-state";
+import { getDb } from "../db/client";
+import { aliasesInUse, findOwnedConnection } from "../db/queries/connections";
+import { providerConnections } from "../db/schema";
+import { createEvent, publishEvent, reasonText } from "../events/events";
+import { findProvider } from "../providers/find-provider";
+import { createAuthorizationRequest, OAuthFlowError } from "../providers/oauth-client";
+import { consumeRateLimit } from "../rate-limit";
+import { setCorrelationId } from "../request-context";
+import { needsUser } from "./state-machine";
+import { saveOAuthState } from "./oauth-state";
+
+export const CONNECT_RATE_LIMIT = { limit: 5, windowSeconds: 10 * 60 };
+
+export interface StartConnectInput {
+  userId: string;
+  providerSlug: string;
+  /** Optional name to tell several connections to one provider apart. */
+  alias?: string;
+  /** Reconnect: the connection (owned by the user, needing them) to re-activate. */
+  connectionId?: string;
+}
+
+export async function startConnect(input: StartConnectInput): Promise<{ authorizationUrl: string; correlationId: string }> {
+  const provider = findProvider(input.providerSlug);
+  if (!provider) throw new ExpectedError("unknown_provider", "That provider is not available.");
+  const db = await getDb();
+  const target = await resolveTarget(input, provider.name);
+
+  const correlationId = randomUUID();
+  setCorrelationId(correlationId);
+  const base = { userId: input.userId, providerId: provider.slug, providerSlug: provider.slug };
+  await publishEvent(createEvent("ProviderConnectionAttempted", base, { correlationId }));
+
+  const fail = async (reason: "rate_limited" | "provider_unavailable" | "oauth_error", message: string) => {
+    await publishEvent(createEvent("ProviderConnectionFailed", { ...base, reason }, { correlationId }));
+    return new ExpectedError(reason, message);
+  };
+
+  const rate = await consumeRateLimit({ key: `connect:${input.userId}`, ...CONNECT_RATE_LIMIT });
+  if (!rate.allowed) {
+    const minutes = Math.ceil(rate.retryAfterSeconds / 60);
+    throw await fail(
+      "rate_limited",
+      `You have started several connections in a short time. Please try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+    );
+  }
+
+  let request: Awaited<ReturnType<typeof createAuthorizationRequest>>;
+  try {
+    request = await createAuthorizationRequest(provider, { redirectUri: provider.redirectUri });
+  } catch (error) {
+    const reason = error instanceof OAuthFlowError && error.code === "oauth_error" ? "oauth_error" : "provider_unavailable";
+    throw await fail(reason, reasonText(reason));
+  }
+
+  await db.transaction(async (tx) => {
+    if (!target.existingId) {
+      await tx.insert(providerConnections).values({
+        id: target.connectionId,
+        userId: input.userId,
+        providerSlug: provider.slug,
+        alias: target.alias,
+        status: "pending",
+      });
+    }
+    await saveOAuthState(tx, {
+      state: request.state,
+      codeVerifier: request.codeVerifier,
+      userId: input.userId,
+      providerSlug: provider.slug,
+      connectionId: target.connectionId,
+      alias: target.alias,
+      correlationId,
+    });
+  });
+
+  return { authorizationUrl: request.url.toString(), correlationId };
+}
+
+/**
+ * Which row the flow will activate: the connection being reconnected, an abandoned
+ * pending row with the same alias, or a new one. Bad input is refused before any event.
+ */
+async function resolveTarget(
+  input: StartConnectInput,
+  providerName: string,
+): Promise<{ connectionId: string; alias: string; existingId: string | null }> {
+  const db = await getDb();
+  if (input.connectionId) {
+    const connection = await findOwnedConnection({ db, userId: input.userId, connectionId: input.connectionId });
+    if (!connection || connection.providerSlug !== input.providerSlug || !(needsUser(connection.status) || connection.status === "pending")) {
+      throw new ExpectedError("connection_not_found", "That connection cannot be reconnected.");
+    }
+    return { connectionId: connection.id, alias: connection.alias, existingId: connection.id };
+  }
+
+  const taken = await aliasesInUse({ db, userId: input.userId, providerSlug: input.providerSlug });
+  const requested = input.alias?.trim();
+  if (requested) {
+    const existing = taken.find((c) => c.alias.toLowerCase() === requested.toLowerCase());
+    if (existing?.status === "pending") return { connectionId: existing.id, alias: existing.alias, existingId: existing.id };
+    if (existing) {
+      throw new ExpectedError("alias_taken", `You already have a ${providerName} connection called “${existing.alias}”.`);
+    }
+    return { connectionId: randomUUID(), alias: requested, existingId: null };
+  }
+  // Default alias: the provider's name, numbered when the user connects it again.
+  for (let n = 1; ; n += 1) {
+    const alias = n === 1 ? providerName : `${providerName} ${n}`;
+    const existing = taken.find((c) => c.alias.toLowerCase() === alias.toLowerCase());
+    if (existing?.status === "pending") return { connectionId: existing.id, alias: existing.alias, existingId: existing.id };
+    if (!existing) return { connectionId: randomUUID(), alias, existingId: null };
+  }
+}

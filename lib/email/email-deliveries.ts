@@ -1,0 +1,182 @@
+/**
+ * Durable, idempotent email delivery. Every notification gets one `email_deliveries` row
+ * keyed on (event, template) with the rendered message and a deterministic Message-ID, so:
+ * - a second attempt to deliver the same notification finds the row and sends nothing;
+ * - a failed send is retried with exponential backoff by the recovery pass, never with a
+ *   sleep in the user's request; after the last try the row is `failed` and stays visible;
+ * - whoever sends holds a lease (`next_attempt_at` in the future), so two processes never
+ *   send the same row at once. A process that dies mid-send leaves the lease to expire.
+ */
+import { desc, eq, sql } from "drizzle-orm";
+
+import { getDb, queryRows } from "../db/client";
+import { emailDeliveries, type EmailDelivery } from "../db/schema";
+import { EMAIL_RETRY_POLICY, nextAttemptAt } from "../events/retry-policy";
+import { iso } from "../events/sql-values";
+import { uuidv7 } from "../events/uuid-v7";
+import { getLogger } from "../logger";
+import { messageIdDomain, sendEmail } from "./send-email";
+
+/** How long a sender may hold a delivery before another process may try it again. */
+export const DELIVERY_LEASE_MS = 2 * 60_000;
+
+export type DeliveryStatus = EmailDelivery["status"];
+
+export interface NotificationEmail {
+  eventId: string;
+  template: string;
+  correlationId: string | null;
+  userId: string | null;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** The same event and template always give the same Message-ID, so a resend is recognisably the same email. */
+export function notificationMessageId(eventId: string, template: string): string {
+  return `<${eventId}.${template}@${messageIdDomain()}>`;
+}
+
+/**
+ * Creates the delivery and makes the first attempt. Returns `duplicate` (and sends nothing)
+ * when the notification was already created by an earlier run.
+ */
+export async function deliverEmailOnce(
+  email: NotificationEmail,
+  now: Date = new Date(),
+): Promise<DeliveryStatus | "duplicate"> {
+  const db = await getDb();
+  const { to, ...columns } = email;
+  const [row] = await db
+    .insert(emailDeliveries)
+    .values({
+      id: uuidv7(),
+      ...columns,
+      toAddress: to,
+      messageId: notificationMessageId(email.eventId, email.template),
+      status: "pending",
+      nextAttemptAt: new Date(now.getTime() + DELIVERY_LEASE_MS),
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing({ target: [emailDeliveries.eventId, emailDeliveries.template] })
+    .returning();
+  if (!row) return "duplicate";
+  return attemptDelivery(row, now);
+}
+
+type DeliveryRow = Pick<
+  EmailDelivery,
+  "id" | "eventId" | "template" | "correlationId" | "toAddress" | "subject" | "messageId" | "html" | "text" | "attempts"
+>;
+
+/** One try at sending a delivery this process holds the lease on; records the outcome. */
+export async function attemptDelivery(delivery: DeliveryRow, now: Date = new Date()): Promise<DeliveryStatus> {
+  const db = await getDb();
+  const attempts = delivery.attempts + 1;
+  const log = { eventId: delivery.eventId, template: delivery.template, deliveryId: delivery.id, attempts };
+  try {
+    const sent = await sendEmail({
+      to: delivery.toAddress,
+      subject: delivery.subject,
+      html: delivery.html,
+      text: delivery.text,
+      messageId: delivery.messageId,
+      headers: {
+        "Auto-Submitted": "auto-generated",
+        "X-Ledgerlink-Event-Id": delivery.eventId,
+        ...(delivery.correlationId ? { "X-Ledgerlink-Correlation-Id": delivery.correlationId } : {}),
+      },
+    });
+    await db
+      .update(emailDeliveries)
+      .set({ status: "sent", attempts, via: sent.via, sentAt: new Date(), lastError: null, nextAttemptAt: null, updatedAt: new Date() })
+      .where(eq(emailDeliveries.id, delivery.id));
+    return "sent";
+  } catch (error) {
+    const retryAt = nextAttemptAt(EMAIL_RETRY_POLICY, attempts, now);
+    const status = retryAt ? "retrying" : "failed";
+    await db
+      .update(emailDeliveries)
+      .set({ status, attempts, lastError: describeSendError(error), nextAttemptAt: retryAt, updatedAt: new Date() })
+      .where(eq(emailDeliveries.id, delivery.id));
+    if (retryAt) getLogger().warn({ ...log, err: error, nextAttemptAt: retryAt }, "email not sent; it will be retried");
+    else getLogger().error({ ...log, err: error }, "email not sent after the last try; marked failed");
+    return status;
+  }
+}
+
+export interface RetrySummary {
+  attempted: number;
+  sent: number;
+  failed: number;
+}
+
+/** Sends the deliveries that are due (retries, and first attempts whose sender died), up to `limit`. */
+export async function retryDueDeliveries({ now = new Date(), limit = 100 }: { now?: Date; limit?: number } = {}): Promise<RetrySummary> {
+  const db = await getDb();
+  const due = await queryRows<Record<string, unknown>>(
+    db,
+    sql`update email_deliveries
+        set next_attempt_at = ${iso(new Date(now.getTime() + DELIVERY_LEASE_MS))}::timestamptz
+        where id in (
+          select id from email_deliveries
+          where status in ('pending', 'retrying') and next_attempt_at <= ${iso(now)}::timestamptz
+          order by next_attempt_at
+          limit ${limit}
+          for update skip locked)
+        returning id, event_id, template, correlation_id, to_address, subject, message_id, html, text, attempts`,
+  );
+  const summary: RetrySummary = { attempted: 0, sent: 0, failed: 0 };
+  for (const row of due) {
+    const status = await attemptDelivery(
+      {
+        id: String(row.id),
+        eventId: String(row.event_id),
+        template: String(row.template),
+        correlationId: row.correlation_id === null ? null : String(row.correlation_id),
+        toAddress: String(row.to_address),
+        subject: String(row.subject),
+        messageId: String(row.message_id),
+        html: String(row.html),
+        text: String(row.text),
+        attempts: Number(row.attempts),
+      },
+      now,
+    );
+    summary.attempted += 1;
+    if (status === "sent") summary.sent += 1;
+    if (status === "failed") summary.failed += 1;
+  }
+  return summary;
+}
+
+/** Deliveries for the admin page (newest first), without the message bodies. */
+export async function listEmailDeliveries({ status, limit = 100 }: { status?: DeliveryStatus; limit?: number } = {}) {
+  const db = await getDb();
+  return db
+    .select({
+      id: emailDeliveries.id,
+      eventId: emailDeliveries.eventId,
+      template: emailDeliveries.template,
+      correlationId: emailDeliveries.correlationId,
+      userId: emailDeliveries.userId,
+      toAddress: emailDeliveries.toAddress,
+      subject: emailDeliveries.subject,
+      status: emailDeliveries.status,
+      attempts: emailDeliveries.attempts,
+      lastError: emailDeliveries.lastError,
+      nextAttemptAt: emailDeliveries.nextAttemptAt,
+      sentAt: emailDeliveries.sentAt,
+      createdAt: emailDeliveries.createdAt,
+    })
+    .from(emailDeliveries)
+    .where(status ? eq(emailDeliveries.status, status) : undefined)
+    .orderBy(desc(emailDeliveries.createdAt))
+    .limit(limit);
+}
+
+function describeSendError(error: unknown): string {
+  return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 1_000);
+}

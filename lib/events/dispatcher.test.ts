@@ -1,0 +1,171 @@
+import pino from "pino";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+import { setLoggerForTesting } from "../logger";
+import { sampleEvents } from "@/test/support/sample-events";
+import { createDispatcher, type HandlerRunRecord, type OutboxUpdate, type RunStore } from "./dispatcher";
+import type { DomainEvent } from "./events";
+import type { EventHandler } from "./handler";
+import { HANDLER_RETRY_POLICY } from "./retry-policy";
+
+const [attempted, succeeded] = sampleEvents() as [DomainEvent, DomainEvent];
+
+function memoryStore() {
+  const saved: { event: DomainEvent; runs: HandlerRunRecord[]; outbox: OutboxUpdate }[] = [];
+  const store: RunStore = {
+    async save(event, runs, outbox) {
+      saved.push({ event, runs, outbox });
+    },
+  };
+  return { store, saved };
+}
+
+function handler(name: string, receives: EventHandler["receives"], behaviour: (event: DomainEvent) => Promise<void>): EventHandler & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    name,
+    receives,
+    calls,
+    async handle(event) {
+      calls.push(event.eventId);
+      await behaviour(event);
+    },
+  };
+}
+
+const ALL = ["ProviderConnectionAttempted", "ProviderConnectionSucceeded"] as const;
+let logs: Record<string, unknown>[];
+
+beforeEach(() => {
+  logs = [];
+  setLoggerForTesting(pino({ level: "info" }, { write: (line: string) => void logs.push(JSON.parse(line)) }));
+});
+afterEach(() => setLoggerForTesting(undefined));
+
+describe("the dispatcher", () => {
+  it("runs the receivers of an event in their declared order, and only those", async () => {
+    const order: string[] = [];
+    const first = handler("first", ALL, async () => void order.push("first"));
+    const onlySucceeded = handler("second", ["ProviderConnectionSucceeded"], async () => void order.push("second"));
+    const third = handler("third", ALL, async () => void order.push("third"));
+    const { store, saved } = memoryStore();
+    const dispatcher = createDispatcher({ handlers: [first, onlySucceeded, third], store });
+
+    await dispatcher.dispatch(succeeded);
+    expect(order).toEqual(["first", "second", "third"]);
+    order.length = 0;
+    await dispatcher.dispatch(attempted);
+    expect(order).toEqual(["first", "third"]);
+    expect(saved[0]!.outbox.processedAt).toBeInstanceOf(Date);
+    expect(saved[0]!.runs.map((r) => [r.handler, r.status, r.attempts])).toEqual([
+      ["first", "succeeded", 1],
+      ["second", "succeeded", 1],
+      ["third", "succeeded", 1],
+    ]);
+  });
+
+  it("isolates a handler that throws: the others run, dispatch resolves, the failure is logged and scheduled", async () => {
+    const before = handler("before", ALL, async () => {});
+    const broken = handler("broken", ALL, async () => {
+      throw new Error("SMTP is on fire");
+    });
+    const after = handler("after", ALL, async () => {});
+    const { store, saved } = memoryStore();
+    const dispatcher = createDispatcher({ handlers: [before, broken, after], store });
+
+    const result = await dispatcher.dispatch(succeeded);
+
+    expect(after.calls).toEqual([succeeded.eventId]);
+    expect(result).toMatchObject({ processed: false, failed: ["broken"], dead: [], recorded: true });
+    const run = saved[0]!.runs.find((r) => r.handler === "broken")!;
+    expect(run).toMatchObject({ status: "retrying", attempts: 1, lastError: "Error: SMTP is on fire" });
+    expect(run.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now() + HANDLER_RETRY_POLICY.baseDelayMs - 1_000);
+    expect(saved[0]!.outbox).toMatchObject({ processedAt: null, deadAt: null, nextAttemptAt: run.nextAttemptAt });
+    const line = logs.find((l) => l.handler === "broken");
+    expect(line).toMatchObject({ level: 50, eventId: succeeded.eventId, eventType: succeeded.type, attempts: 1 });
+    expect(JSON.stringify(line)).toContain("SMTP is on fire");
+  });
+
+  it("treats a synchronous throw and a rejected non-Error the same way", async () => {
+    const sync: EventHandler = {
+      name: "sync",
+      receives: ALL,
+      handle: () => {
+        throw new Error("sync boom");
+      },
+    };
+    const weird = handler("weird", ALL, () => Promise.reject("a string"));
+    const { store, saved } = memoryStore();
+    const result = await createDispatcher({ handlers: [sync, weird], store }).dispatch(succeeded);
+    expect(result.failed).toEqual(["sync", "weird"]);
+    expect(saved[0]!.runs.map((r) => r.lastError)).toEqual(["Error: sync boom", "a string"]);
+  });
+
+  it("gives a handler that hangs a time limit", async () => {
+    const hangs = handler("hangs", ALL, () => new Promise(() => {}));
+    const next = handler("next", ALL, async () => {});
+    const { store } = memoryStore();
+    const result = await createDispatcher({ handlers: [hangs, next], store, handlerTimeoutMs: 20 }).dispatch(succeeded);
+    expect(result.failed).toEqual(["hangs"]);
+    expect(next.calls).toHaveLength(1);
+  });
+
+  it("marks a handler dead after its last attempt, and the outbox row with it", async () => {
+    const broken = handler("broken", ALL, async () => {
+      throw new Error("still broken");
+    });
+    const fine = handler("fine", ALL, async () => {});
+    const { store, saved } = memoryStore();
+    const dispatcher = createDispatcher({ handlers: [fine, broken], store });
+    const previousRuns = new Map([
+      ["fine", { status: "succeeded" as const, attempts: 1 }],
+      ["broken", { status: "retrying" as const, attempts: HANDLER_RETRY_POLICY.maxAttempts - 1 }],
+    ]);
+
+    const result = await dispatcher.dispatch(succeeded, { only: [broken], previousRuns });
+
+    expect(fine.calls).toHaveLength(0);
+    expect(result.dead).toEqual(["broken"]);
+    expect(saved[0]!.runs).toEqual([
+      expect.objectContaining({ handler: "broken", status: "dead", attempts: HANDLER_RETRY_POLICY.maxAttempts, nextAttemptAt: null }),
+    ]);
+    expect(saved[0]!.outbox.deadAt).toBeInstanceOf(Date);
+    expect(logs.some((l) => l.handler === "broken" && String(l.msg).includes("marked dead"))).toBe(true);
+  });
+
+  it("completes the event when the retried handlers now succeed", async () => {
+    const fine = handler("fine", ALL, async () => {});
+    const healed = handler("healed", ALL, async () => {});
+    const { store, saved } = memoryStore();
+    const result = await createDispatcher({ handlers: [fine, healed], store }).dispatch(succeeded, {
+      only: [healed],
+      previousRuns: new Map([
+        ["fine", { status: "succeeded" as const, attempts: 1 }],
+        ["healed", { status: "retrying" as const, attempts: 2 }],
+      ]),
+    });
+    expect(result.processed).toBe(true);
+    expect(saved[0]!.runs).toEqual([expect.objectContaining({ handler: "healed", status: "succeeded", attempts: 3 })]);
+  });
+
+  it("never throws, even when the store cannot record the runs", async () => {
+    const store: RunStore = {
+      save: async () => {
+        throw new Error("database down");
+      },
+    };
+    const result = await createDispatcher({ handlers: [handler("h", ALL, async () => {})], store }).dispatch(succeeded);
+    expect(result).toMatchObject({ recorded: false, ran: ["h"] });
+    expect(logs.some((l) => l.eventId === succeeded.eventId && String(l.msg).includes("recovery pass"))).toBe(true);
+  });
+
+  it("runs handlers with the event's correlation id in the request context", async () => {
+    const { getRequestContext } = await import("../request-context");
+    let seen: string | undefined;
+    const probe = handler("probe", ALL, async () => {
+      seen = getRequestContext()?.correlationId;
+    });
+    await createDispatcher({ handlers: [probe], store: memoryStore().store }).dispatch(succeeded);
+    expect(seen).toBe(succeeded.correlationId);
+  });
+});

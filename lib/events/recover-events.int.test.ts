@@ -1,0 +1,172 @@
+import { randomUUID } from "node:crypto";
+
+import { eq } from "drizzle-orm";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+
+import { getDb } from "../db/client";
+import { auditLogs, emailDeliveries, eventHandlerRuns, eventOutbox, providerConnections } from "../db/schema";
+import { captureLogs, type LogCapture } from "@/test/support/log-capture";
+import { createTestUser } from "@/test/support/test-users";
+import { createEvent, dispatchEvent, recordEvent, recoverEvents } from "./events";
+import { auditHandler } from "./handlers/audit-handler";
+import { emailHandler } from "./handlers/email-handler";
+import { HANDLER_RETRY_POLICY } from "./retry-policy";
+
+let user: { id: string; email: string };
+let logs: LogCapture | undefined;
+
+beforeAll(async () => {
+  user = await createTestUser();
+});
+afterEach(() => {
+  logs?.restore();
+  logs = undefined;
+  vi.restoreAllMocks();
+});
+
+const HOUR = 3_600_000;
+const later = (ms: number) => new Date(Date.now() + ms);
+
+function connectedEvent() {
+  return createEvent("ProviderConnectionSucceeded", {
+    userId: user.id,
+    providerId: "sandbox-bank",
+    providerSlug: "sandbox-bank",
+    connectionId: randomUUID(),
+  });
+}
+
+async function stateOf(eventId: string) {
+  const db = await getDb();
+  const [outbox] = await db.select().from(eventOutbox).where(eq(eventOutbox.eventId, eventId));
+  const runs = await db.select().from(eventHandlerRuns).where(eq(eventHandlerRuns.eventId, eventId));
+  return {
+    outbox,
+    runs: Object.fromEntries(runs.map((r) => [r.handler, { status: r.status, attempts: r.attempts, lastError: r.lastError }])),
+    audits: await db.select().from(auditLogs).where(eq(auditLogs.eventId, eventId)),
+    emails: await db.select().from(emailDeliveries).where(eq(emailDeliveries.eventId, eventId)),
+  };
+}
+
+describe("durability: a process that dies right after the commit", () => {
+  it("loses neither the audit row nor the email: the recovery pass finishes the work", async () => {
+    const db = await getDb();
+    const event = connectedEvent();
+    // The use-case: the state change and its outcome event commit together...
+    const completeConnect = async () => {
+      await db.transaction(async (tx) => {
+        await tx.insert(providerConnections).values({
+          id: event.connectionId,
+          userId: user.id,
+          providerSlug: "sandbox-bank",
+          alias: `crash-${event.connectionId.slice(0, 8)}`,
+          status: "active",
+        });
+        await recordEvent(tx, event);
+      });
+      // ...and the process is killed before `dispatchEvent(event)` runs.
+      throw new Error("SIGKILL");
+    };
+    await expect(completeConnect()).rejects.toThrow("SIGKILL");
+
+    let state = await stateOf(event.eventId);
+    expect(state.outbox?.processedAt).toBeNull();
+    expect(state.audits).toHaveLength(0);
+    expect(state.emails).toHaveLength(0);
+
+    // A young event is left to the dispatch that may still be running in its request.
+    await recoverEvents({ olderThanMs: 60_000 });
+    expect((await stateOf(event.eventId)).audits).toHaveLength(0);
+
+    logs = captureLogs();
+    const summary = await recoverEvents({ olderThanMs: 0 });
+    expect(summary.dispatched).toBeGreaterThanOrEqual(1);
+    state = await stateOf(event.eventId);
+    expect(state.outbox?.processedAt).toBeInstanceOf(Date);
+    expect(state.runs).toEqual({
+      logging: { status: "succeeded", attempts: 1, lastError: null },
+      audit: { status: "succeeded", attempts: 1, lastError: null },
+      email: { status: "succeeded", attempts: 1, lastError: null },
+    });
+    expect(state.audits).toHaveLength(1);
+    expect(state.emails).toMatchObject([{ status: "sent", attempts: 1, subject: "Sandbox Bank connected", toAddress: user.email }]);
+    expect(logs.lines.filter((l) => l.eventId === event.eventId && l.event === event.type)).toHaveLength(1);
+
+    // A second pass has nothing left to do for it.
+    await recoverEvents({ olderThanMs: 0 });
+    state = await stateOf(event.eventId);
+    expect(state.audits).toHaveLength(1);
+    expect(state.emails).toHaveLength(1);
+    expect(logs.lines.filter((l) => l.eventId === event.eventId && l.event === event.type)).toHaveLength(1);
+  });
+});
+
+describe("a handler that fails", () => {
+  it("is logged with the event id, recorded as retrying, and re-run (alone) by recovery after its backoff", async () => {
+    logs = captureLogs();
+    vi.spyOn(auditHandler, "handle").mockRejectedValueOnce(new Error("audit_logs unreachable"));
+    const event = connectedEvent();
+    await recordEvent(await getDb(), event);
+
+    const result = await dispatchEvent(event);
+    expect(result).toMatchObject({ processed: false, failed: ["audit"], recorded: true });
+    let state = await stateOf(event.eventId);
+    expect(state.runs.audit).toEqual({ status: "retrying", attempts: 1, lastError: "Error: audit_logs unreachable" });
+    expect(state.runs.email?.status).toBe("succeeded");
+    expect(state.audits).toHaveLength(0);
+    expect(state.outbox?.nextAttemptAt?.getTime()).toBeGreaterThan(Date.now());
+    expect(logs.lines.find((l) => l.handler === "audit")).toMatchObject({ level: 50, eventId: event.eventId });
+
+    // Not yet due: the backoff holds it back.
+    await recoverEvents({ olderThanMs: 0 });
+    expect((await stateOf(event.eventId)).runs.audit?.attempts).toBe(1);
+
+    const emailRuns = vi.spyOn(emailHandler, "handle");
+    const summary = await recoverEvents({ olderThanMs: 0, now: later(HOUR) });
+    expect(summary.handlerRetries).toBeGreaterThanOrEqual(1);
+    expect(emailRuns).not.toHaveBeenCalledWith(expect.objectContaining({ eventId: event.eventId }));
+    state = await stateOf(event.eventId);
+    expect(state.runs.audit).toEqual({ status: "succeeded", attempts: 2, lastError: null });
+    expect(state.audits).toHaveLength(1);
+    expect(state.emails).toHaveLength(1);
+    expect(state.outbox?.processedAt).toBeInstanceOf(Date);
+  });
+
+  it("is given up after the last attempt: dead, visible, and no longer picked up", async () => {
+    logs = captureLogs();
+    vi.spyOn(auditHandler, "handle").mockRejectedValue(new Error("permanently broken"));
+    const event = connectedEvent();
+    await recordEvent(await getDb(), event);
+    await dispatchEvent(event);
+
+    let dead = 0;
+    for (let attempt = 2; attempt <= HANDLER_RETRY_POLICY.maxAttempts; attempt++) {
+      const summary = await recoverEvents({ olderThanMs: 0, now: later(attempt * 2 * HOUR) });
+      dead += summary.dead;
+    }
+    const state = await stateOf(event.eventId);
+    expect(state.runs.audit).toMatchObject({ status: "dead", attempts: HANDLER_RETRY_POLICY.maxAttempts });
+    expect(state.outbox?.deadAt).toBeInstanceOf(Date);
+    expect(state.outbox?.processedAt).toBeNull();
+    expect(dead).toBeGreaterThanOrEqual(1);
+    expect(logs.lines.some((l) => l.eventId === event.eventId && String(l.msg).includes("marked dead"))).toBe(true);
+
+    const calls = vi.mocked(auditHandler.handle).mock.calls.length;
+    await recoverEvents({ olderThanMs: 0, now: later(100 * HOUR) });
+    expect(vi.mocked(auditHandler.handle).mock.calls.length).toBe(calls);
+  });
+});
+
+describe("concurrent recovery passes", () => {
+  it("never run the same event twice", async () => {
+    const db = await getDb();
+    const events = Array.from({ length: 10 }, connectedEvent);
+    for (const event of events) await recordEvent(db, event);
+    const runs = vi.spyOn(auditHandler, "handle");
+    await Promise.all([recoverEvents({ olderThanMs: 0 }), recoverEvents({ olderThanMs: 0 }), recoverEvents({ olderThanMs: 0 })]);
+    for (const event of events) {
+      expect(runs.mock.calls.filter(([e]) => e.eventId === event.eventId)).toHaveLength(1);
+      expect((await stateOf(event.eventId)).audits).toHaveLength(1);
+    }
+  });
+});

@@ -1,0 +1,16 @@
+import { env } from "../env";
+import type { ProviderDefinition } from "./registry";
+
+/** The providers this deployment offers (Sandbox Bank, Schwab, PROVIDER_<SLUG>_* ones). */
+export function listProviders(): ProviderDefinition[] {
+  return env.providers;
+}
+
+export function findProvider(slug: string): ProviderDefinition | undefined {
+  return env.providers.find((p) => p.slug === slug);
+}
+
+/** A provider's display name, or its slug when it is no longer configured. */
+export function providerName(slug: string): string {
+  return findProvider(slug)?.name ?? slug;
+}
