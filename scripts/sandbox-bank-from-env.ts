@@ -1,8 +1,8 @@
 import type { Env } from "../lib/env";
-import { startSandboxBank } from "../lib/providers/sandbox-bank/server";
+import { startSandboxBank, type SandboxBankOptions } from "../lib/providers/sandbox-bank/server";
 
 /** Starts the Sandbox Bank with the client the app expects (same derived secret on both sides). */
-export async function startSandboxBankFromEnv(env: Env) {
+export async function startSandboxBankFromEnv(env: Env, overrides: Partial<SandboxBankOptions> = {}) {
   if (!env.sandboxBankClient) throw new Error("The Sandbox Bank is off (SANDBOX_BANK=off)");
   return startSandboxBank({
     issuer: env.SANDBOX_BANK_URL,
@@ -13,5 +13,6 @@ export async function startSandboxBankFromEnv(env: Env) {
       },
     ],
     controlSecret: env.sandboxBankControlSecret,
+    ...overrides,
   });
 }

@@ -14,7 +14,14 @@ export default async function setup() {
     // Workers are started after this and inherit it.
     process.env.DATA_DIR = tempDir;
   }
-  Object.assign(process.env, { NODE_ENV: "test" });
+  // Fixed local origins for the app and the Sandbox Bank that the connection tests start.
+  Object.assign(process.env, {
+    NODE_ENV: "test",
+    APP_URL: process.env.TEST_APP_URL ?? "http://localhost:3200",
+    SANDBOX_BANK_URL: process.env.TEST_SANDBOX_BANK_URL ?? "http://localhost:3201",
+    SANDBOX_BANK: "on",
+    REFRESH_SWEEP_INTERVAL_SECONDS: "0",
+  });
   const { migrateDatabase } = await import("../lib/db/migrate");
   const { closeDb } = await import("../lib/db/client");
   await migrateDatabase();

@@ -1,3 +1,4 @@
+import { isReconnectable } from "@/lib/connections/reconnectable";
 import { needsUser } from "@/lib/connections/state-machine";
 import type { ConnectionSummary } from "@/lib/db/queries/connections";
 import { reasonText } from "@/lib/events/events";
@@ -8,7 +9,7 @@ import { StatusBadge } from "./status-badge";
 
 export function ConnectionCard({ connection, providerName }: { connection: ConnectionSummary; providerName: string }) {
   const label = connection.alias === providerName ? providerName : `${connection.alias} (${providerName})`;
-  const reconnectable = needsUser(connection.status) || connection.status === "pending";
+  const reconnectable = isReconnectable(connection);
   return (
     <li className="rounded-lg border border-zinc-200 bg-white p-4" aria-label={label}>
       <div className="flex flex-wrap items-start justify-between gap-2">

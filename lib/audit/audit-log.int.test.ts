@@ -56,7 +56,13 @@ describe("audit_logs", () => {
     await appendAuditLog(entryFor(event!));
     const db = await getDb();
     const before = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from audit_logs`);
-    await expect(db.execute(statement)).rejects.toThrow(new RegExp(`audit_logs is append-only: ${operation} refused`));
+    const error = await db.execute(statement).then(
+      () => null,
+      (e: unknown) => e as Error & { cause?: Error & { code?: string } },
+    );
+    // Drizzle wraps the driver's error; the database's own message and SQLSTATE are in `cause`.
+    expect(error?.cause?.message).toBe(`audit_logs is append-only: ${operation} refused`);
+    expect(error?.cause?.code).toBe("42501");
     expect(await queryRows<{ n: number }>(db, sql`select count(*)::int as n from audit_logs`)).toEqual(before);
   });
 

@@ -97,7 +97,8 @@ export async function completeConnect({
     await tx
       .update(providerConnections)
       .set({
-        status: assertTransition(connection.status, "activate"),
+        // Renewing consent before a hard expiry keeps an active connection active.
+        status: assertTransition(connection.status, connection.status === "active" ? "refresh" : "activate"),
         statusReason: null,
         accessTokenEnc: sealConnectionToken(connection.id, "access_token", tokens.accessToken),
         // A provider that sends no refresh token on reconnect leaves the old one valid.

@@ -9,13 +9,14 @@ import { openConnectionToken } from "../providers/token-vault";
 import { isRefreshDue, refreshConnection } from "./refresh-connection";
 
 export async function getFreshAccessToken({ userId, connectionId }: { userId: string; connectionId: string }): Promise<string> {
+  const seenDueAt = new Date();
   const db = await getDb();
   let connection = await findOwnedConnection({ db, userId, connectionId });
   if (!connection || connection.status !== "active" || !connection.accessTokenEnc) {
     throw new ExpectedError("connection_unusable", "That connection needs to be reconnected before it can be used.");
   }
   if (isRefreshDue(connection)) {
-    await refreshConnection({ connectionId, lock: "wait" });
+    await refreshConnection({ connectionId, lock: "wait", seenDueAt });
     connection = await findOwnedConnection({ db, userId, connectionId });
   }
   const stillValid = !connection?.accessTokenExpiresAt || connection.accessTokenExpiresAt > new Date();

@@ -39,6 +39,11 @@ export interface RefreshOptions {
   /** Refresh even when the token is not due and ignore the backoff (manual "Refresh now"). */
   force?: boolean;
   now?: Date;
+  /**
+   * When the caller saw the connection as due (default: now). A refresh that finished
+   * after that makes this one redundant — the racer's tokens are the fresh ones.
+   */
+  seenDueAt?: Date;
 }
 
 /** Due when the access token expires within REFRESH_AHEAD_SECONDS (unknown expiry: never). */
@@ -47,7 +52,13 @@ export function isRefreshDue(connection: Pick<ProviderConnection, "accessTokenEx
   return !!expiresAt && expiresAt.getTime() - now.getTime() <= env.REFRESH_AHEAD_SECONDS * 1000;
 }
 
-export async function refreshConnection({ connectionId, lock = "skip", force = false, now = new Date() }: RefreshOptions): Promise<RefreshOutcome> {
+export async function refreshConnection({
+  connectionId,
+  lock = "skip",
+  force = false,
+  now = new Date(),
+  seenDueAt = new Date(),
+}: RefreshOptions): Promise<RefreshOutcome> {
   const db = await getDb();
   const events: DomainEvent[] = [];
   const outcome = await db.transaction(async (tx): Promise<RefreshOutcome> => {
@@ -55,7 +66,9 @@ export async function refreshConnection({ connectionId, lock = "skip", force = f
     const [row] = lock === "skip" ? await query.for("update", { skipLocked: true }) : await query.for("update");
     if (!row) return { status: "skipped", connectionId, why: lock === "skip" ? "locked" : "not_found" };
     if (row.status !== "active") return { status: "skipped", connectionId, why: "not_active" };
-    if (!force && !isRefreshDue(row, now)) return { status: "skipped", connectionId, why: "not_due" };
+    // Checked before "due": with lifetimes shorter than the lead time a fresh token is due at once.
+    const refreshedMeanwhile = !!row.lastRefreshedAt && row.lastRefreshedAt > seenDueAt;
+    if (!force && (refreshedMeanwhile || !isRefreshDue(row, now))) return { status: "skipped", connectionId, why: "not_due" };
     if (!force && row.nextRefreshAttemptAt && row.nextRefreshAttemptAt > now) {
       return { status: "skipped", connectionId, why: "backing_off" };
     }
@@ -99,7 +112,7 @@ export async function refreshConnection({ connectionId, lock = "skip", force = f
         refreshTokenExpiresAt: tokens.refreshTokenExpiresAt ?? row.refreshTokenExpiresAt,
         scope: tokens.scope ?? row.scope,
         tokenType: tokens.tokenType,
-        lastRefreshedAt: now,
+        lastRefreshedAt: new Date(),
         refreshFailures: 0,
         nextRefreshAttemptAt: null,
         statusReason: null,

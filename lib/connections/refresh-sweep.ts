@@ -38,9 +38,10 @@ export interface SweepOptions {
 export async function runRefreshSweep({ concurrency = 8, limit = 5_000, now = new Date(), recover = true }: SweepOptions = {}): Promise<SweepSummary> {
   return runWithRequestContext({ actor: { type: "system" }, ipAddress: null, userAgent: "ledgerlink-refresh-sweep" }, async () => {
     const started = performance.now();
+    const seenDueAt = new Date();
     const ids = await dueConnectionIds({ limit, now });
     const outcomes = await mapWithConcurrency(ids, concurrency, (connectionId) =>
-      refreshConnection({ connectionId, lock: "skip", now }).catch((error: unknown): RefreshOutcome => {
+      refreshConnection({ connectionId, lock: "skip", now, seenDueAt }).catch((error: unknown): RefreshOutcome => {
         getLogger().error({ err: error, connectionId }, "refresh crashed");
         return { status: "failed", connectionId, reason: "network_error", needsUserAction: false };
       }),

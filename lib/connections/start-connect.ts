@@ -14,8 +14,8 @@ import { findProvider } from "../providers/find-provider";
 import { createAuthorizationRequest, OAuthFlowError } from "../providers/oauth-client";
 import { consumeRateLimit } from "../rate-limit";
 import { setCorrelationId } from "../request-context";
-import { needsUser } from "./state-machine";
 import { saveOAuthState } from "./oauth-state";
+import { isReconnectable } from "./reconnectable";
 
 export const CONNECT_RATE_LIMIT = { limit: 5, windowSeconds: 10 * 60 };
 
@@ -96,7 +96,7 @@ async function resolveTarget(
   const db = await getDb();
   if (input.connectionId) {
     const connection = await findOwnedConnection({ db, userId: input.userId, connectionId: input.connectionId });
-    if (!connection || connection.providerSlug !== input.providerSlug || !(needsUser(connection.status) || connection.status === "pending")) {
+    if (!connection || connection.providerSlug !== input.providerSlug || !isReconnectable(connection)) {
       throw new ExpectedError("connection_not_found", "That connection cannot be reconnected.");
     }
     return { connectionId: connection.id, alias: connection.alias, existingId: connection.id };

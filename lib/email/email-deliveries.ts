@@ -15,6 +15,7 @@ import { EMAIL_RETRY_POLICY, nextAttemptAt } from "../events/retry-policy";
 import { iso } from "../events/sql-values";
 import { uuidv7 } from "../events/uuid-v7";
 import { getLogger } from "../logger";
+import { getRequestContext, runWithRequestContext } from "../request-context";
 import { messageIdDomain, sendEmail } from "./send-email";
 
 /** How long a sender may hold a delivery before another process may try it again. */
@@ -72,7 +73,14 @@ type DeliveryRow = Pick<
 >;
 
 /** One try at sending a delivery this process holds the lease on; records the outcome. */
-export async function attemptDelivery(delivery: DeliveryRow, now: Date = new Date()): Promise<DeliveryStatus> {
+export function attemptDelivery(delivery: DeliveryRow, now: Date = new Date()): Promise<DeliveryStatus> {
+  // Log lines of a retry (outside any request) still carry the workflow's correlation id.
+  return delivery.correlationId && getRequestContext()?.correlationId !== delivery.correlationId
+    ? runWithRequestContext({ correlationId: delivery.correlationId }, () => attempt(delivery, now))
+    : attempt(delivery, now);
+}
+
+async function attempt(delivery: DeliveryRow, now: Date): Promise<DeliveryStatus> {
   const db = await getDb();
   const attempts = delivery.attempts + 1;
   const log = { eventId: delivery.eventId, template: delivery.template, deliveryId: delivery.id, attempts };

@@ -1,0 +1,242 @@
+/**
+ * Connect and disconnect end to end below the browser: the real use-cases, the real
+ * Sandbox Bank over HTTP, the real event pipeline (outbox, audit, email over SMTP).
+ */
+import { and, eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+import { completeConnect } from "@/lib/connections/complete-connect";
+import { disconnectConnection } from "@/lib/connections/disconnect";
+import { hashState } from "@/lib/connections/oauth-state";
+import { startConnect } from "@/lib/connections/start-connect";
+import { getDb, queryRows } from "@/lib/db/client";
+import { auditLogs, oauthStates, providerConnections } from "@/lib/db/schema";
+import { getEnv } from "@/lib/env";
+import type { Outcome } from "@/lib/providers/sandbox-bank/pages";
+import { authorizeInSandboxBank } from "@/lib/providers/sandbox-bank/consent-driver";
+import { openCodeVerifier, openConnectionToken } from "@/lib/providers/token-vault";
+import { runWithRequestContext } from "@/lib/request-context";
+import { collectEventArtifacts, findCredentialLeaks } from "@/test/support/credential-scan";
+import { captureLogs, type LogCapture } from "@/test/support/log-capture";
+import { useSandboxBank } from "@/test/support/sandbox-bank";
+import { createTestUser } from "@/test/support/test-users";
+import { useSmtpCapture } from "@/test/support/use-smtp-capture";
+import type { SmtpCapture } from "@/test/support/smtp-capture";
+
+let smtp: Awaited<ReturnType<typeof useSmtpCapture>>;
+let mail: SmtpCapture;
+let logs: LogCapture;
+
+beforeAll(async () => {
+  smtp = await useSmtpCapture();
+  mail = smtp.capture;
+  logs = captureLogs();
+});
+afterAll(async () => {
+  logs.restore();
+  await smtp.restore();
+});
+const bank = useSandboxBank();
+
+const asUser = <T>(userId: string, fn: () => Promise<T>) =>
+  runWithRequestContext({ actor: { type: "user", userId }, ipAddress: "203.0.113.7", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/156" }, fn);
+
+/** Start → consent at the bank (as `login`, choosing `outcome`) → callback. */
+async function connect(userId: string, { login = "alice", outcome = "approve" as Outcome, action = "continue" as "continue" | "deny", connectionId }: { login?: string; outcome?: Outcome; action?: "continue" | "deny"; connectionId?: string } = {}) {
+  const { authorizationUrl, correlationId } = await asUser(userId, () => startConnect({ userId, providerSlug: "sandbox-bank", connectionId }));
+  const callbackUrl = await authorizeInSandboxBank(new URL(authorizationUrl), { username: login, outcome, action });
+  const result = await asUser(userId, () => completeConnect({ userId, providerSlug: "sandbox-bank", callbackUrl }));
+  return { result, callbackUrl, correlationId };
+}
+
+async function auditFor(correlationId: string) {
+  const db = await getDb();
+  return db.select().from(auditLogs).where(eq(auditLogs.correlationId, correlationId)).orderBy(auditLogs.seq);
+}
+
+async function connectionRow(id: string) {
+  const db = await getDb();
+  const [row] = await db.select().from(providerConnections).where(eq(providerConnections.id, id));
+  return row!;
+}
+
+const uniqueLogin = (label: string) => `${label}-${Math.random().toString(36).slice(2, 8)}`;
+
+describe("connect", () => {
+  test("approve: the connection is active, tokens sealed, two audit rows, one email, and no credential anywhere", async () => {
+    const user = await createTestUser();
+    const login = uniqueLogin("alice");
+    // Read the PKCE verifier before the callback consumes the state, to scan for it afterwards.
+    const { authorizationUrl, correlationId } = await asUser(user.id, () => startConnect({ userId: user.id, providerSlug: "sandbox-bank" }));
+    const state = new URL(authorizationUrl).searchParams.get("state")!;
+    const db = await getDb();
+    const [stateRow] = await db.select().from(oauthStates).where(eq(oauthStates.stateHash, hashState(state)));
+    const verifier = openCodeVerifier(stateRow!.stateHash, stateRow!.codeVerifierEnc);
+    expect(JSON.stringify(stateRow)).not.toContain(verifier);
+
+    const callbackUrl = await authorizeInSandboxBank(new URL(authorizationUrl), { username: login });
+    const result = await asUser(user.id, () => completeConnect({ userId: user.id, providerSlug: "sandbox-bank", callbackUrl }));
+    expect(result).toMatchObject({ ok: true });
+    if (!result.ok) return;
+
+    const row = await connectionRow(result.connectionId);
+    expect(row).toMatchObject({ status: "active", userId: user.id, providerSlug: "sandbox-bank", alias: "Sandbox Bank" });
+    expect(row.accessTokenExpiresAt!.getTime()).toBeGreaterThan(Date.now());
+    const accessToken = openConnectionToken(row.id, "access_token", row.accessTokenEnc!);
+    const refreshToken = openConnectionToken(row.id, "refresh_token", row.refreshTokenEnc!);
+
+    // The stored tokens never appear in plain text anywhere in the database.
+    const dump = await queryRows<{ dump: string }>(db, sql`select string_agg(t::text, ' ') as dump from provider_connections t`);
+    expect(dump[0]!.dump).not.toContain(accessToken);
+    expect(dump[0]!.dump).not.toContain(refreshToken);
+
+    const audit = await auditFor(correlationId);
+    expect(audit.map((a) => [a.action, a.outcome])).toEqual([
+      ["provider_connection_attempted", "attempted"],
+      ["provider_connected", "succeeded"],
+    ]);
+    expect(audit[1]).toMatchObject({ userId: user.id, connectionId: row.id, ipAddress: "203.0.113.7", actorType: "user" });
+
+    await expect.poll(() => mail.messages.filter((m) => m.to.includes(user.email)).length).toBe(1);
+    const [email] = mail.messages.filter((m) => m.to.includes(user.email));
+    expect(email!.subject).toBe("Sandbox Bank connected");
+    expect(email!.text).toContain("/activity");
+
+    const code = callbackUrl.searchParams.get("code")!;
+    const leaks = findCredentialLeaks(await collectEventArtifacts({ correlationIds: [correlationId], logs: logs.raw, emails: mail.messages }), {
+      accessToken,
+      refreshToken,
+      code,
+      verifier,
+      clientSecret: getEnv().sandboxBankClient!.clientSecret,
+    });
+    expect(leaks).toEqual([]);
+  });
+
+  test.each([
+    { name: "deny consent", outcome: "approve" as Outcome, action: "deny" as const, reason: "user_cancelled" },
+    { name: "token endpoint error", outcome: "token_error" as Outcome, action: "continue" as const, reason: "oauth_error" },
+    { name: "client credentials refused", outcome: "invalid_client" as Outcome, action: "continue" as const, reason: "invalid_credentials" },
+    { name: "bank unavailable", outcome: "unavailable" as Outcome, action: "continue" as const, reason: "provider_unavailable" },
+  ])("$name → ConnectionFailed($reason), the new connection ends failed", async ({ outcome, action, reason }) => {
+    const user = await createTestUser();
+    const { result, correlationId } = await connect(user.id, { login: uniqueLogin("bob"), outcome, action });
+    expect(result).toEqual({ ok: false, reason, providerSlug: "sandbox-bank" });
+    const audit = await auditFor(correlationId);
+    expect(audit.map((a) => [a.action, a.reason])).toEqual([
+      ["provider_connection_attempted", null],
+      ["provider_connection_failed", reason],
+    ]);
+    const db = await getDb();
+    const rows = await db.select().from(providerConnections).where(eq(providerConnections.userId, user.id));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: "failed", statusReason: reason, accessTokenEnc: null });
+    expect(mail.messages.filter((m) => m.to.includes(user.email))).toHaveLength(0);
+  });
+
+  test("a replayed, forged or someone else's state is invalid_state and changes nothing", async () => {
+    const user = await createTestUser();
+    const other = await createTestUser();
+    const first = await connect(user.id, { login: uniqueLogin("carol") });
+    expect(first.result.ok).toBe(true);
+
+    const replay = await asUser(user.id, () => completeConnect({ userId: user.id, providerSlug: "sandbox-bank", callbackUrl: first.callbackUrl }));
+    expect(replay).toMatchObject({ ok: false, reason: "invalid_state" });
+
+    const forged = new URL(first.callbackUrl);
+    forged.searchParams.set("state", "forged-state-value");
+    expect(await asUser(user.id, () => completeConnect({ userId: user.id, providerSlug: "sandbox-bank", callbackUrl: forged }))).toMatchObject({
+      ok: false,
+      reason: "invalid_state",
+    });
+
+    // A state minted for `user` presented by `other` (e.g. a link sent to a victim).
+    const { authorizationUrl } = await asUser(user.id, () => startConnect({ userId: user.id, providerSlug: "sandbox-bank", alias: "Second" }));
+    const callbackUrl = await authorizeInSandboxBank(new URL(authorizationUrl), { username: uniqueLogin("carol") });
+    expect(await asUser(other.id, () => completeConnect({ userId: other.id, providerSlug: "sandbox-bank", callbackUrl }))).toMatchObject({
+      ok: false,
+      reason: "invalid_state",
+    });
+    const db = await getDb();
+    expect(await db.select().from(providerConnections).where(eq(providerConnections.userId, other.id))).toHaveLength(0);
+    const [second] = await db
+      .select()
+      .from(providerConnections)
+      .where(and(eq(providerConnections.userId, user.id), eq(providerConnections.alias, "Second")));
+    expect(second?.status).toBe("pending");
+  });
+
+  test("connect attempts are rate-limited per user: the sixth in ten minutes is refused", async () => {
+    const user = await createTestUser();
+    for (let i = 0; i < 5; i += 1) {
+      await asUser(user.id, () => startConnect({ userId: user.id, providerSlug: "sandbox-bank", alias: `Try ${i}` }));
+    }
+    await expect(asUser(user.id, () => startConnect({ userId: user.id, providerSlug: "sandbox-bank", alias: "Try 6" }))).rejects.toMatchObject({
+      code: "rate_limited",
+    });
+    const db = await getDb();
+    const failures = await db
+      .select()
+      .from(auditLogs)
+      .where(and(eq(auditLogs.userId, user.id), eq(auditLogs.reason, "rate_limited")));
+    expect(failures).toHaveLength(1);
+  });
+
+  test("several connections to one provider are told apart by alias; a taken alias is refused", async () => {
+    const user = await createTestUser();
+    const a = await connect(user.id, { login: uniqueLogin("dan") });
+    const b = await connect(user.id, { login: uniqueLogin("dan") });
+    expect(a.result.ok && b.result.ok).toBe(true);
+    const db = await getDb();
+    const rows = await db.select().from(providerConnections).where(eq(providerConnections.userId, user.id)).orderBy(providerConnections.createdAt);
+    expect(rows.map((r) => r.alias)).toEqual(["Sandbox Bank", "Sandbox Bank 2"]);
+    await expect(asUser(user.id, () => startConnect({ userId: user.id, providerSlug: "sandbox-bank", alias: "sandbox bank" }))).rejects.toMatchObject({
+      code: "alias_taken",
+    });
+  });
+});
+
+describe("disconnect", () => {
+  test("revokes at the bank, wipes the credentials, keeps the row, emails the user", async () => {
+    const user = await createTestUser();
+    const login = uniqueLogin("erin");
+    const { result } = await connect(user.id, { login });
+    if (!result.ok) throw new Error("connect failed");
+    const before = (await bank.control().stats()).revocations.length;
+
+    const outcome = await asUser(user.id, () => disconnectConnection({ userId: user.id, connectionId: result.connectionId }));
+    expect(outcome).toMatchObject({ ok: true, revocation: "revoked" });
+
+    const stats = await bank.control().stats();
+    expect(stats.revocations.slice(before)).toEqual([expect.objectContaining({ login, tokenTypeHint: "refresh_token" })]);
+    const row = await connectionRow(result.connectionId);
+    expect(row).toMatchObject({ status: "disconnected", accessTokenEnc: null, refreshTokenEnc: null, revocationOutcome: "revoked" });
+    expect(row.disconnectedAt).toBeInstanceOf(Date);
+
+    const audit = await (await getDb())
+      .select()
+      .from(auditLogs)
+      .where(and(eq(auditLogs.connectionId, result.connectionId), eq(auditLogs.workflow, "disconnect")))
+      .orderBy(auditLogs.seq);
+    expect(audit.map((a) => a.action)).toEqual(["provider_disconnection_attempted", "provider_disconnected"]);
+    await expect.poll(() => mail.messages.filter((m) => m.to.includes(user.email) && m.subject === "Sandbox Bank disconnected").length).toBe(1);
+  });
+
+  test("someone else's connection id gets connection_not_found and changes nothing", async () => {
+    const owner = await createTestUser();
+    const intruder = await createTestUser();
+    const { result } = await connect(owner.id, { login: uniqueLogin("frank") });
+    if (!result.ok) throw new Error("connect failed");
+
+    const outcome = await asUser(intruder.id, () => disconnectConnection({ userId: intruder.id, connectionId: result.connectionId }));
+    expect(outcome).toEqual({ ok: false, reason: "connection_not_found" });
+    const row = await connectionRow(result.connectionId);
+    expect(row.status).toBe("active");
+    expect(row.refreshTokenEnc).not.toBeNull();
+    const audit = await (await getDb()).select().from(auditLogs).where(and(eq(auditLogs.userId, intruder.id), eq(auditLogs.workflow, "disconnect")));
+    expect(audit.map((a) => [a.outcome, a.reason, a.providerSlug])).toEqual([
+      ["attempted", null, "unknown"],
+      ["failed", "connection_not_found", "unknown"],
+    ]);
+  });
+});

@@ -1,0 +1,158 @@
+/**
+ * Token refresh against the real Sandbox Bank (refresh-token rotation and reuse detection on):
+ * the sweep, the race, the failures only the user can fix, and the transient ones.
+ */
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+import { GET as cronRoute } from "@/app/api/cron/refresh-tokens/route";
+import { completeConnect } from "@/lib/connections/complete-connect";
+import { getFreshAccessToken } from "@/lib/connections/get-fresh-access-token";
+import { refreshConnection } from "@/lib/connections/refresh-connection";
+import { runRefreshSweep } from "@/lib/connections/refresh-sweep";
+import { startConnect } from "@/lib/connections/start-connect";
+import { getDb } from "@/lib/db/client";
+import { auditLogs, providerConnections } from "@/lib/db/schema";
+import { getEnv } from "@/lib/env";
+import { authorizeInSandboxBank } from "@/lib/providers/sandbox-bank/consent-driver";
+import type { Outcome } from "@/lib/providers/sandbox-bank/pages";
+import { openConnectionToken } from "@/lib/providers/token-vault";
+import { runWithRequestContext } from "@/lib/request-context";
+import { useSandboxBank } from "@/test/support/sandbox-bank";
+import type { SmtpCapture } from "@/test/support/smtp-capture";
+import { createTestUser } from "@/test/support/test-users";
+import { useSmtpCapture } from "@/test/support/use-smtp-capture";
+
+let smtp: Awaited<ReturnType<typeof useSmtpCapture>>;
+let mail: SmtpCapture;
+beforeAll(async () => {
+  smtp = await useSmtpCapture();
+  mail = smtp.capture;
+});
+afterAll(async () => smtp.restore());
+const bank = useSandboxBank();
+
+const uniqueLogin = (label: string) => `${label}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** A connection whose access token lives 60 s: always inside REFRESH_AHEAD_SECONDS, so due. */
+async function dueConnection(login: string, outcome: Outcome = "short_lived", existing?: { userId: string; connectionId: string }) {
+  const user = existing ? { id: existing.userId } : await createTestUser();
+  return runWithRequestContext({ actor: { type: "user", userId: user.id } }, async () => {
+    const { authorizationUrl } = await startConnect({ userId: user.id, providerSlug: "sandbox-bank", connectionId: existing?.connectionId });
+    const callbackUrl = await authorizeInSandboxBank(new URL(authorizationUrl), { username: login, outcome });
+    const result = await completeConnect({ userId: user.id, providerSlug: "sandbox-bank", callbackUrl });
+    if (!result.ok) throw new Error(`connect failed: ${result.reason}`);
+    return { userId: user.id, connectionId: result.connectionId };
+  });
+}
+
+async function row(connectionId: string) {
+  const db = await getDb();
+  const [found] = await db.select().from(providerConnections).where(eq(providerConnections.id, connectionId));
+  return found!;
+}
+
+async function refreshAudit(connectionId: string) {
+  const db = await getDb();
+  const rows = await db.select().from(auditLogs).where(eq(auditLogs.connectionId, connectionId)).orderBy(auditLogs.seq);
+  return rows.filter((r) => r.workflow === "refresh").map((r) => [r.outcome, r.reason, r.needsUserAction]);
+}
+
+describe("refresh", () => {
+  test("the sweep refreshes a due connection and stores the rotated tokens sealed", async () => {
+    const login = uniqueLogin("rita");
+    const { connectionId } = await dueConnection(login);
+    const before = await row(connectionId);
+    const oldRefresh = openConnectionToken(connectionId, "refresh_token", before.refreshTokenEnc!);
+
+    const summary = await runRefreshSweep({ recover: false });
+    expect(summary.refreshed).toBeGreaterThanOrEqual(1);
+
+    const after = await row(connectionId);
+    expect(after.status).toBe("active");
+    expect(after.lastRefreshedAt).toBeInstanceOf(Date);
+    const newRefresh = openConnectionToken(connectionId, "refresh_token", after.refreshTokenEnc!);
+    expect(newRefresh).not.toBe(oldRefresh); // rotated
+    expect(after.refreshTokenEnc).not.toContain(newRefresh);
+    expect(after.accessTokenEnc).not.toBe(before.accessTokenEnc);
+    expect((await bank.control().stats()).tokenRequests.byAccount[login]?.refreshToken).toBe(1);
+    expect(await refreshAudit(connectionId)).toEqual([
+      ["attempted", null, null],
+      ["succeeded", null, null],
+    ]);
+  });
+
+  test("ten concurrent refreshes of one connection make one request to the bank and leave it active", async () => {
+    const login = uniqueLogin("sam");
+    const { connectionId, userId } = await dueConnection(login);
+    await Promise.all([
+      ...Array.from({ length: 4 }, () => refreshConnection({ connectionId, lock: "skip" })),
+      ...Array.from({ length: 3 }, () => refreshConnection({ connectionId, lock: "wait" })),
+      runRefreshSweep({ recover: false }),
+      runRefreshSweep({ recover: false }),
+      getFreshAccessToken({ userId, connectionId }),
+    ]);
+    expect((await bank.control().stats()).tokenRequests.byAccount[login]?.refreshToken).toBe(1);
+    expect((await row(connectionId)).status).toBe("active");
+    // The token handed out is the refreshed one, and it still works for the next refresh.
+    expect(await refreshConnection({ connectionId, force: true })).toMatchObject({ status: "refreshed" });
+  });
+
+  test("a revoked grant makes the connection revoked, sends one email over two sweeps, and reconnecting re-activates it", async () => {
+    const login = uniqueLogin("tess");
+    const user = await createTestUser();
+    const first = await dueConnection(login, "short_lived", undefined);
+    // Move the connection to our user with a known email address.
+    const db = await getDb();
+    await db.update(providerConnections).set({ userId: user.id }).where(eq(providerConnections.id, first.connectionId));
+    await bank.control().revokeAccount(login);
+
+    await runRefreshSweep({ recover: false });
+    await runRefreshSweep({ recover: false });
+
+    const revoked = await row(first.connectionId);
+    expect(revoked).toMatchObject({ status: "revoked", statusReason: "provider_revoked", refreshTokenEnc: null });
+    expect(await refreshAudit(first.connectionId)).toEqual([
+      ["attempted", null, null],
+      ["failed", "provider_revoked", true],
+    ]);
+    await expect.poll(() => mail.messages.filter((m) => m.to.includes(user.email)).map((m) => m.subject)).toEqual(["Reconnect Sandbox Bank"]);
+
+    const again = await dueConnection(login, "approve", { userId: user.id, connectionId: first.connectionId });
+    expect(again.connectionId).toBe(first.connectionId);
+    expect(await row(first.connectionId)).toMatchObject({ status: "active", statusReason: null });
+  });
+
+  test("a bank answering 503 leaves the connection active and schedules a retry with backoff", async () => {
+    const login = uniqueLogin("uma");
+    const { connectionId } = await dueConnection(login);
+    await bank.control().setAccount(login, { tokenEndpoint: "unavailable" });
+
+    await runRefreshSweep({ recover: false });
+    const failed = await row(connectionId);
+    expect(failed).toMatchObject({ status: "active", refreshFailures: 1, statusReason: "provider_unavailable" });
+    expect(failed.nextRefreshAttemptAt!.getTime()).toBeGreaterThan(Date.now());
+    expect(await refreshAudit(connectionId)).toEqual([
+      ["attempted", null, null],
+      ["failed", "provider_unavailable", false],
+    ]);
+
+    // Backing off: the next sweep leaves it alone.
+    await runRefreshSweep({ recover: false });
+    expect((await bank.control().stats()).tokenRequests.byAccount[login]?.refreshToken).toBe(1);
+
+    // The bank is back and the backoff has passed: the retry succeeds.
+    await bank.control().setAccount(login, { tokenEndpoint: "ok" });
+    await runRefreshSweep({ recover: false, now: new Date(failed.nextRefreshAttemptAt!.getTime() + 1000) });
+    expect(await row(connectionId)).toMatchObject({ status: "active", refreshFailures: 0, nextRefreshAttemptAt: null });
+  });
+
+  test("the cron route refuses a missing or wrong secret and answers a summary with the right one", async () => {
+    const url = "http://localhost/api/cron/refresh-tokens";
+    expect((await cronRoute(new Request(url))).status).toBe(401);
+    expect((await cronRoute(new Request(url, { headers: { authorization: "Bearer wrong" } }))).status).toBe(401);
+    const response = await cronRoute(new Request(url, { headers: { authorization: `Bearer ${getEnv().CRON_SECRET}` } }));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ refreshed: expect.any(Number), failed: expect.any(Number), skipped: expect.any(Number), took: expect.any(Number) });
+  });
+});
