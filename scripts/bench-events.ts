@@ -26,6 +26,7 @@ const { values: args } = parseArgs({
     concurrency: { type: "string", default: "8" },
     server: { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
     "overhead-iterations": { type: "string", default: "200000" },
+    "diag-async": { type: "boolean" },
   },
 });
 const EVENTS = Number(args.events);
@@ -61,6 +62,7 @@ const fmt = (n: number, digits = 2) => n.toFixed(digits);
 
 async function main() {
   await admin.unsafe(`create database "${databaseName}"`);
+  if (process.argv.includes("--diag-async")) await admin.unsafe(`alter database "${databaseName}" set synchronous_commit = off`);
   console.log(`database ${databaseName} created on ${serverUrl.host}`);
 
   const { closeDb, getDb } = await import("../lib/db/client");

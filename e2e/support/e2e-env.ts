@@ -11,9 +11,11 @@ function withDatabase(url: string, name: string): string {
   return parsed.toString();
 }
 
-export const E2E_PORTS = { app: 3100, sandboxBank: 3101, smtp: 3125, smtpHttp: 3126 } as const;
+// E2E_PORT_BASE lets two runs share a machine (each with its own ports, database and build).
+const base = Number(process.env.E2E_PORT_BASE ?? 3100);
+export const E2E_PORTS = { app: base, sandboxBank: base + 1, smtp: base + 25, smtpHttp: base + 26 } as const;
 
-export const e2eDatabaseName = "ledgerlink_e2e";
+export const e2eDatabaseName = base === 3100 ? "ledgerlink_e2e" : `ledgerlink_e2e_${base}`;
 export const e2eAdminDatabaseUrl = baseDatabaseUrl;
 export const e2eDatabaseUrl = withDatabase(baseDatabaseUrl, e2eDatabaseName);
 export const e2eAdminEmail = "admin@e2e.ledgerlink.test";
@@ -31,7 +33,7 @@ export const e2eEnv = {
   SANDBOX_BANK: "on",
   SANDBOX_BANK_URL: `http://localhost:${E2E_PORTS.sandboxBank}`,
   REFRESH_SWEEP_INTERVAL_SECONDS: "0",
-  NEXT_DIST_DIR: ".next-e2e",
+  NEXT_DIST_DIR: base === 3100 ? ".next-e2e" : `.next-e2e-${base}`,
   NEXT_TELEMETRY_DISABLED: "1",
   LOG_LEVEL: "warn",
 } as const;
