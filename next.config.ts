@@ -7,6 +7,7 @@ const nextConfig: NextConfig = {
   // (Read here rather than via lib/env.ts: the config is evaluated before the app exists.)
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
+  typescript: { tsconfigPath: "tsconfig.next.json" },
   // The development request log prints query strings: keep OAuth codes and magic-link
   // tokens out of it (no credential in any log line).
   logging: { incomingRequests: { ignore: [/\/connections\/callback\//, /\/api\/auth\/callback\//] } },

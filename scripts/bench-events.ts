@@ -166,7 +166,7 @@ async function main() {
     const dispatcher = createDispatcher({ handlers: noops, store: { save: async () => {} } });
     const sample = Array.from({ length: 900 }, (_, i) => makeEvent(i));
     const direct = async (event: (typeof sample)[number]) => {
-      for (const h of dispatcher.handlersFor(event.type)) await h.handle();
+      for (const h of dispatcher.handlersFor(event.type)) await h.handle(event);
     };
     const time = async (fn: (event: (typeof sample)[number]) => Promise<unknown>) => {
       for (let i = 0; i < 20_000; i++) await fn(sample[i % sample.length]!);

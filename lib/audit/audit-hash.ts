@@ -47,6 +47,11 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function computeAuditHash(prevHash: string, row: HashedContent): string {
+  return createHash("sha256").update(`${prevHash}\n${auditHashContent(row)}`).digest("hex");
+}
+
+/** The canonical text a row's hash covers (the database appends it to the previous hash). */
+export function auditHashContent(row: HashedContent): string {
   const content: Record<string, unknown> = {};
   for (const field of HASHED_FIELDS) content[field] = row[field] ?? null;
   // Timestamps count as instants, however the driver handed them over.
@@ -54,5 +59,5 @@ export function computeAuditHash(prevHash: string, row: HashedContent): string {
     const value = content[field];
     if (typeof value === "string") content[field] = new Date(value);
   }
-  return createHash("sha256").update(`${prevHash}\n${canonicalJson(content)}`).digest("hex");
+  return canonicalJson(content);
 }

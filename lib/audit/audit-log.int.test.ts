@@ -28,7 +28,7 @@ async function tamper(statement: ReturnType<typeof sql>) {
 describe("audit_logs", () => {
   it("gets one row per event, and a re-run for the same event adds nothing", async () => {
     const user = await createTestUser();
-    const [event] = sampleEvents({ userId: user.id }) as [ReturnType<typeof sampleEvents>[number]];
+    const [event] = sampleEvents({ userId: user.id });
     await publishEvent(event);
     await dispatchEvent(event);
     expect(await appendAuditLog(entryFor(event))).toEqual({ inserted: false, seq: null });
@@ -53,7 +53,7 @@ describe("audit_logs", () => {
     ["TRUNCATE", sql`truncate audit_logs`],
   ])("refuses %s in the database itself", async (operation, statement) => {
     const [event] = sampleEvents();
-    await appendAuditLog(entryFor(event!));
+    await appendAuditLog(entryFor(event));
     const db = await getDb();
     const before = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from audit_logs`);
     const error = await db.execute(statement).then(
@@ -68,7 +68,7 @@ describe("audit_logs", () => {
 
   it("refuses a row whose metadata does not fit its action, before it reaches the chain", async () => {
     const [event] = sampleEvents();
-    const entry = entryFor(event!);
+    const entry = entryFor(event);
     await expect(appendAuditLog({ ...entry, metadata: { ...entry.metadata, accessToken: "at-secret" } as never })).rejects.toThrow();
     const db = await getDb();
     expect(await db.select().from(auditLogs).where(eq(auditLogs.eventId, entry.eventId))).toHaveLength(0);

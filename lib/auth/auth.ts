@@ -9,6 +9,7 @@ import Nodemailer from "next-auth/providers/nodemailer";
 import { getDb } from "../db/client";
 import { accounts, sessions, users, verificationTokens } from "../db/schema";
 import { env } from "../env";
+import { getLogger } from "../logger";
 import { sendSignInEmail } from "./send-sign-in-email";
 
 declare module "next-auth" {
@@ -45,6 +46,15 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
       }),
     ],
     pages: { signIn: "/signin", verifyRequest: "/signin/check-email", error: "/signin/error" },
+    logger: {
+      // An expired or reused link is the user's everyday mistake, not a server error.
+      error: (error) =>
+        error.name === "Verification"
+          ? getLogger().info("sign-in link expired or already used")
+          : getLogger().error({ err: { name: error.name, message: error.message } }, "Auth.js error"),
+      warn: (code) => getLogger().warn({ code }, "Auth.js warning"),
+      debug: () => {},
+    },
     callbacks: {
       session({ session, user }) {
         session.user.id = user.id;

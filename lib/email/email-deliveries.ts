@@ -27,8 +27,10 @@ export interface NotificationEmail {
   eventId: string;
   template: string;
   correlationId: string | null;
-  userId: string | null;
-  to: string;
+  /** The recipient: the email goes to this user's current address... */
+  userId: string;
+  /** ...unless an address is given. */
+  to?: string;
   subject: string;
   html: string;
   text: string;
@@ -40,31 +42,39 @@ export function notificationMessageId(eventId: string, template: string): string
 }
 
 /**
- * Creates the delivery and makes the first attempt. Returns `duplicate` (and sends nothing)
- * when the notification was already created by an earlier run.
+ * Creates the delivery (addressed to the user's current email, in the same statement) and
+ * makes the first attempt. Sends nothing and answers `duplicate` when an earlier run already
+ * created it, or `no-recipient` when the user no longer exists.
  */
 export async function deliverEmailOnce(
   email: NotificationEmail,
   now: Date = new Date(),
-): Promise<DeliveryStatus | "duplicate"> {
+): Promise<DeliveryStatus | "duplicate" | "no-recipient"> {
   const db = await getDb();
-  const { to, ...columns } = email;
-  const [row] = await db
-    .insert(emailDeliveries)
-    .values({
-      id: uuidv7(),
-      ...columns,
-      toAddress: to,
-      messageId: notificationMessageId(email.eventId, email.template),
-      status: "pending",
-      nextAttemptAt: new Date(now.getTime() + DELIVERY_LEASE_MS),
-      createdAt: now,
-      updatedAt: now,
-    })
-    .onConflictDoNothing({ target: [emailDeliveries.eventId, emailDeliveries.template] })
-    .returning();
-  if (!row) return "duplicate";
-  return attemptDelivery(row, now);
+  const id = uuidv7();
+  const messageId = notificationMessageId(email.eventId, email.template);
+  const [created] = await queryRows<{ to_address: string }>(
+    db,
+    sql`insert into email_deliveries
+          (id, event_id, template, correlation_id, user_id, to_address, subject, message_id, html, text,
+           status, attempts, next_attempt_at, created_at, updated_at)
+        select ${id}::uuid, ${email.eventId}::uuid, ${email.template}, ${email.correlationId}::uuid, ${email.userId},
+               coalesce(${email.to ?? null}::text, u.email),
+               ${email.subject}, ${messageId}, ${email.html}, ${email.text}, 'pending', 0,
+               ${iso(new Date(now.getTime() + DELIVERY_LEASE_MS))}::timestamptz, ${iso(now)}::timestamptz, ${iso(now)}::timestamptz
+        from (select 1) as one left join users u on u.id = ${email.userId}
+        where coalesce(${email.to ?? null}::text, u.email) is not null
+        on conflict (event_id, template) do nothing
+        returning to_address`,
+  );
+  if (!created) {
+    const [existing] = await queryRows<{ id: string }>(
+      db,
+      sql`select id from email_deliveries where event_id = ${email.eventId}::uuid and template = ${email.template}`,
+    );
+    return existing ? "duplicate" : "no-recipient";
+  }
+  return attemptDelivery({ ...email, id, messageId, toAddress: created.to_address, attempts: 0 }, now);
 }
 
 type DeliveryRow = Pick<

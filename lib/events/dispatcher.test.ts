@@ -8,7 +8,7 @@ import type { DomainEvent } from "./events";
 import type { EventHandler } from "./handler";
 import { HANDLER_RETRY_POLICY } from "./retry-policy";
 
-const [attempted, succeeded] = sampleEvents() as [DomainEvent, DomainEvent];
+const [attempted, succeeded] = sampleEvents();
 
 function memoryStore() {
   const saved: { event: DomainEvent; runs: HandlerRunRecord[]; outbox: OutboxUpdate }[] = [];

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 
 import { createEvent, type CreateEventOptions } from "@/lib/events/create-event";
-import type { DomainEvent } from "@/lib/events/events";
+import type { EventOf } from "@/lib/events/events";
 
 export interface SampleTarget {
   userId?: string;
@@ -13,7 +13,19 @@ export interface SampleTarget {
   connectionId?: string;
 }
 
-export function sampleEvents(target: SampleTarget = {}, options: CreateEventOptions = {}): DomainEvent[] {
+export type SampleEvents = [
+  EventOf<"ProviderConnectionAttempted">,
+  EventOf<"ProviderConnectionSucceeded">,
+  EventOf<"ProviderConnectionFailed">,
+  EventOf<"ProviderDisconnectionAttempted">,
+  EventOf<"ProviderDisconnectionSucceeded">,
+  EventOf<"ProviderDisconnectionFailed">,
+  EventOf<"ProviderTokenRefreshAttempted">,
+  EventOf<"ProviderTokenRefreshSucceeded">,
+  EventOf<"ProviderTokenRefreshFailed">,
+];
+
+export function sampleEvents(target: SampleTarget = {}, options: CreateEventOptions = {}): SampleEvents {
   const userId = target.userId ?? "user-1";
   const providerSlug = target.providerSlug ?? "sandbox-bank";
   const connectionId = target.connectionId ?? randomUUID();

@@ -1,6 +1,3 @@
-import { sql } from "drizzle-orm";
-
-import { getDb, queryRows } from "../../db/client";
 import { deliverEmailOnce } from "../../email/email-deliveries";
 import { renderEmailMessage } from "../../email/render-email-message";
 import { getLogger } from "../../logger";
@@ -19,29 +16,18 @@ export const emailHandler = defineHandler({
   async handle(event) {
     const notification = notificationFor(event);
     if (!notification) return;
-    // One round trip: the recipient, and whether an earlier run already created the email.
-    const [recipient] = await queryRows<{ email: string; delivery: string | null }>(
-      await getDb(),
-      sql`select u.email,
-                 (select d.status::text from email_deliveries d
-                   where d.event_id = ${event.eventId}::uuid and d.template = ${notification.template}) as delivery
-          from users u where u.id = ${event.userId}`,
-    );
-    if (!recipient) {
-      getLogger().warn({ eventId: event.eventId, userId: event.userId }, "no email sent: the user no longer exists");
-      return;
-    }
-    if (recipient.delivery) return;
     const { html, text } = await renderEmailMessage(notification.element());
-    await deliverEmailOnce({
+    const outcome = await deliverEmailOnce({
       eventId: event.eventId,
       template: notification.template,
       correlationId: event.correlationId,
       userId: event.userId,
-      to: recipient.email,
       subject: notification.subject,
       html,
       text,
     });
+    if (outcome === "no-recipient") {
+      getLogger().warn({ eventId: event.eventId, userId: event.userId }, "no email sent: the user no longer exists");
+    }
   },
 });
