@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import postgres from "postgres";
 import pino from "pino";
 
-import { startSmtpCapture } from "../test/support/smtp-capture";
+import { Worker } from "node:worker_threads";
 
 const { values: args } = parseArgs({
   options: {
@@ -39,7 +39,7 @@ const databaseUrl = new URL(args.server);
 databaseUrl.pathname = `/${databaseName}`;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "ledgerlink-bench-"));
 const admin = postgres(serverUrl.toString(), { max: 1, onnotice: () => {} });
-const smtp = await startSmtpCapture({ parse: false });
+const smtp = await startCountingSmtpServer();
 
 // Before the app's modules load: the environment is read once, on first use.
 Object.assign(process.env, {
@@ -53,6 +53,63 @@ Object.assign(process.env, {
   SANDBOX_BANK: "on",
   LOG_LEVEL: "info",
 });
+
+/**
+ * The "local capture" the emails go to: a real SMTP server (smtp-server) that accepts and
+ * counts messages, in a worker thread so that it does not take CPU time from the pipeline
+ * being measured (a real mail server would not run in the app's process either).
+ */
+async function startCountingSmtpServer() {
+  const worker = new Worker(
+    `const { parentPort } = require("node:worker_threads");
+     const { SMTPServer } = require("smtp-server");
+     let received = 0;
+     const server = new SMTPServer({
+       authOptional: true, disabledCommands: ["STARTTLS"], logger: false, closeTimeout: 100,
+       onData(stream, _session, callback) {
+         stream.resume();
+         stream.on("end", () => { received += 1; parentPort.postMessage({ received }); callback(); });
+       },
+     });
+     server.listen(0, "127.0.0.1", () => parentPort.postMessage({ port: server.server.address().port }));
+     parentPort.on("message", (m) => { if (m === "close") server.close(() => process.exit(0)); });`,
+    { eval: true },
+  );
+  let received = 0;
+  const waiters = new Set<() => void>();
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once("error", reject);
+    worker.on("message", (message: { port?: number; received?: number }) => {
+      if (message.port) resolve(message.port);
+      if (message.received) {
+        received = message.received;
+        waiters.forEach((check) => check());
+      }
+    });
+  });
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    get received() {
+      return received;
+    },
+    waitFor: (count: number, { timeoutMs }: { timeoutMs: number }) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`SMTP: ${received} of ${count} messages after ${timeoutMs} ms`)), timeoutMs);
+        const check = () => {
+          if (received < count) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve();
+        };
+        waiters.add(check);
+        check();
+      }),
+    close: async () => {
+      worker.postMessage("close");
+      await new Promise((resolve) => worker.once("exit", resolve));
+    },
+  };
+}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;

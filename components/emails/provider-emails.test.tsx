@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 
 import { renderEmailMessage } from "@/lib/email/render-email-message";
-import { render } from "@react-email/render";
 
 import { ProviderConnectedEmail } from "./provider-connected-email";
 import { ProviderDisconnectedEmail } from "./provider-disconnected-email";
@@ -15,10 +14,11 @@ describe("provider email templates", () => {
   ])("%s renders its preview data to HTML and text", async (_name, element, heading) => {
     const { html, text } = await renderEmailMessage(element);
     expect(html).toContain(heading);
-    expect(text.toLowerCase()).toContain(heading.toLowerCase());
+    expect(text).toContain(heading);
     expect(text).toContain("http://localhost:3000/activity");
-    // The one-render text conversion gives exactly what react-email's own plain-text render gives.
-    expect(text).toBe(await render(element, { plainText: true }));
+    expect(text).not.toMatch(/<[a-z!]/i);
+    // The hidden preview line is for the inbox list, not the body.
+    expect(text).not.toContain("Ledgerlink lost access");
   });
 
   it("shows IP and device only when there was a request", async () => {

@@ -1,16 +1,18 @@
 import type { DomainEventType } from "../events/events";
-import { EVENT_CATALOG, type AuditAction, type EventOutcome, type Workflow } from "../events/event-catalog";
+import { EVENT_CATALOG, type EventOutcome } from "../events/event-catalog";
 import type { DomainEvent } from "../events/events";
 import { reasonText } from "../events/reasons";
-import type { AuditMetadata } from "./audit-metadata";
+import type { AuditAccessEventType } from "./audit-access";
+import type { AuditMetadata, RecordedAuditAction, RecordedWorkflow } from "./audit-metadata";
 
 /** One audit row before the chain fields (`seq`, `prevHash`, `hash`) are added. */
 export interface AuditEntry {
   eventId: string;
-  eventType: DomainEventType;
-  action: AuditAction;
+  /** One of the nine events, or an audit-access row (lib/audit/audit-access.ts). */
+  eventType: DomainEventType | AuditAccessEventType;
+  action: RecordedAuditAction;
   outcome: EventOutcome;
-  workflow: Workflow;
+  workflow: RecordedWorkflow;
   actorType: "user" | "system";
   actorUserId: string | null;
   /** The person the event is about: the connection's owner (also for scheduled refreshes). */

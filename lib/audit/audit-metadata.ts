@@ -6,7 +6,9 @@
 import { z } from "zod";
 
 import type { AuditLog } from "../db/schema";
-import { AUDIT_ACTIONS, WORKFLOWS, type AuditAction } from "../events/event-catalog";
+import { AUDIT_ACTIONS, WORKFLOWS, type AuditAction, type Workflow } from "../events/event-catalog";
+import { AUDIT_ACCESS_ACTIONS, AUDIT_ACCESS_WORKFLOW, type AuditAccessAction, type AuditAccessWorkflow } from "./audit-access";
+import { AUDIT_ACCESS_METADATA_SCHEMAS } from "./audit-access-metadata";
 
 const common = {
   /** The provider's display name when the event happened (providers come and go with configuration). */
@@ -26,20 +28,28 @@ export const AUDIT_METADATA_SCHEMAS = {
   provider_token_refresh_attempted: z.strictObject(common),
   provider_token_refreshed: z.strictObject(common),
   provider_token_refresh_failed: z.strictObject(failure),
-} satisfies Record<AuditAction, z.ZodType>;
+  // Not domain events: admins reading the log (lib/audit/audit-access.ts).
+  ...AUDIT_ACCESS_METADATA_SCHEMAS,
+} satisfies Record<RecordedAuditAction, z.ZodType>;
 
-export type AuditMetadata<A extends AuditAction = AuditAction> = z.infer<(typeof AUDIT_METADATA_SCHEMAS)[A]>;
+/** Every action an audit row can carry: the nine events' and the audit-access ones. */
+export type RecordedAuditAction = AuditAction | AuditAccessAction;
+export const RECORDED_AUDIT_ACTIONS = [...AUDIT_ACTIONS, ...AUDIT_ACCESS_ACTIONS] as const;
+export type RecordedWorkflow = Workflow | AuditAccessWorkflow;
+export const RECORDED_WORKFLOWS = [...WORKFLOWS, AUDIT_ACCESS_WORKFLOW] as const;
 
-export function parseAuditMetadata<A extends AuditAction>(action: A, value: unknown): AuditMetadata<A> {
+export type AuditMetadata<A extends RecordedAuditAction = RecordedAuditAction> = z.infer<(typeof AUDIT_METADATA_SCHEMAS)[A]>;
+
+export function parseAuditMetadata<A extends RecordedAuditAction>(action: A, value: unknown): AuditMetadata<A> {
   return AUDIT_METADATA_SCHEMAS[action].parse(value) as AuditMetadata<A>;
 }
 
-const auditActionSchema = z.enum(AUDIT_ACTIONS);
-const workflowSchema = z.enum(WORKFLOWS);
+const auditActionSchema = z.enum(RECORDED_AUDIT_ACTIONS);
+const workflowSchema = z.enum(RECORDED_WORKFLOWS);
 const actorTypeSchema = z.enum(["user", "system"]);
 
 export type ParsedAuditLog = Omit<AuditLog, "action" | "workflow" | "actorType" | "metadata"> & {
-  action: AuditAction;
+  action: RecordedAuditAction;
   workflow: z.infer<typeof workflowSchema>;
   actorType: z.infer<typeof actorTypeSchema>;
   metadata: AuditMetadata;

@@ -25,14 +25,18 @@ export type AuditChainVerification =
  * Walks `audit_logs` in `seq` order and recomputes every hash. Names the first row whose
  * content no longer matches its hash (altered) or whose `prevHash` is not the previous
  * row's hash (a row removed, inserted or reordered). Reads in batches, so any size works.
+ *
+ * `after` continues from a head an earlier walk verified (only the rows after it are checked
+ * and counted): what the admin page does between full walks (lib/audit/chain-status.ts).
  */
 export async function verifyAuditChain({
   executor,
   batchSize = 2_000,
-}: { executor?: Executor; batchSize?: number } = {}): Promise<AuditChainVerification> {
+  after,
+}: { executor?: Executor; batchSize?: number; after?: { seq: number; hash: string } } = {}): Promise<AuditChainVerification> {
   const db = executor ?? (await getDb());
-  let previousHash = GENESIS_HASH;
-  let lastSeq = 0;
+  let previousHash = after?.hash ?? GENESIS_HASH;
+  let lastSeq = after?.seq ?? 0;
   let rows = 0;
   for (;;) {
     const batch = await db
@@ -66,5 +70,5 @@ export async function verifyAuditChain({
     }
     if (batch.length < batchSize) break;
   }
-  return { ok: true, rows, head: rows > 0 ? { seq: lastSeq, hash: previousHash } : null };
+  return { ok: true, rows, head: rows > 0 || after ? { seq: lastSeq, hash: previousHash } : null };
 }

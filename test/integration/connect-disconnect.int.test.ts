@@ -18,7 +18,7 @@ import { openCodeVerifier, openConnectionToken } from "@/lib/providers/token-vau
 import { runWithRequestContext } from "@/lib/request-context";
 import { collectEventArtifacts, findCredentialLeaks } from "@/test/support/credential-scan";
 import { captureLogs, type LogCapture } from "@/test/support/log-capture";
-import { useSandboxBank } from "@/test/support/sandbox-bank";
+import { withSandboxBank } from "@/test/support/sandbox-bank";
 import { createTestUser } from "@/test/support/test-users";
 import { useSmtpCapture } from "@/test/support/use-smtp-capture";
 import type { SmtpCapture } from "@/test/support/smtp-capture";
@@ -36,7 +36,7 @@ afterAll(async () => {
   logs.restore();
   await smtp.restore();
 });
-const bank = useSandboxBank();
+const bank = withSandboxBank();
 
 const asUser = <T>(userId: string, fn: () => Promise<T>) =>
   runWithRequestContext({ actor: { type: "user", userId }, ipAddress: "203.0.113.7", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/156" }, fn);

@@ -18,7 +18,7 @@ import { authorizeInSandboxBank } from "@/lib/providers/sandbox-bank/consent-dri
 import type { Outcome } from "@/lib/providers/sandbox-bank/pages";
 import { openConnectionToken } from "@/lib/providers/token-vault";
 import { runWithRequestContext } from "@/lib/request-context";
-import { useSandboxBank } from "@/test/support/sandbox-bank";
+import { withSandboxBank } from "@/test/support/sandbox-bank";
 import type { SmtpCapture } from "@/test/support/smtp-capture";
 import { createTestUser } from "@/test/support/test-users";
 import { useSmtpCapture } from "@/test/support/use-smtp-capture";
@@ -30,7 +30,7 @@ beforeAll(async () => {
   mail = smtp.capture;
 });
 afterAll(async () => smtp.restore());
-const bank = useSandboxBank();
+const bank = withSandboxBank();
 
 const uniqueLogin = (label: string) => `${label}-${Math.random().toString(36).slice(2, 8)}`;
 

@@ -10,7 +10,7 @@ import { sandboxControl, type SandboxControl } from "@/lib/providers/sandbox-ban
 import type { SandboxBank } from "@/lib/providers/sandbox-bank/server";
 import { startSandboxBankFromEnv } from "@/scripts/sandbox-bank-from-env";
 
-export function useSandboxBank(): { control: () => SandboxControl } {
+export function withSandboxBank(): { control: () => SandboxControl } {
   let bank: SandboxBank | undefined;
   let control: SandboxControl | undefined;
   beforeAll(async () => {
@@ -24,7 +24,7 @@ export function useSandboxBank(): { control: () => SandboxControl } {
   });
   return {
     control: () => {
-      if (!control) throw new Error("useSandboxBank: the bank starts in beforeAll");
+      if (!control) throw new Error("withSandboxBank: the bank starts in beforeAll");
       return control;
     },
   };

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { connection } from "next/server";
 
 import { listDevMail } from "@/lib/db/queries/dev-mailbox";
 import { devMailboxEnabled } from "@/lib/email/dev-mailbox-enabled";
@@ -8,6 +9,7 @@ import { devMailboxEnabled } from "@/lib/email/dev-mailbox-enabled";
 export const metadata: Metadata = { title: "Development mailbox" };
 
 export default async function DevMailboxPage() {
+  await connection(); // always rendered per request: the mailbox changes
   if (!devMailboxEnabled()) notFound();
   const mail = await listDevMail();
   return (

@@ -28,7 +28,7 @@ describe("email notifications", () => {
     const notification = notificationFor(createEvent("ProviderConnectionSucceeded", connection, request))!;
     expect(notification).toMatchObject({ template: "provider-connected", subject: "Acme Bank connected" });
     const { html, text } = await renderEmailMessage(notification.element());
-    for (const part of [html, text.replace("ACME BANK CONNECTED", "Acme Bank connected")]) {
+    for (const part of [html, text]) {
       expect(part).toContain("Acme Bank connected");
       expect(part).toContain("Friday 27 November 2026 at 10:04 UTC");
       expect(part).toContain("203.0.113.9");
@@ -45,7 +45,7 @@ describe("email notifications", () => {
     const notification = notificationFor(createEvent("ProviderDisconnectionSucceeded", connection, request))!;
     expect(notification).toMatchObject({ template: "provider-disconnected", subject: "Acme Bank disconnected" });
     const { text } = await renderEmailMessage(notification.element());
-    expect(text).toContain("ACME BANK DISCONNECTED");
+    expect(text).toContain("Acme Bank disconnected");
     expect(text).toContain("https://ledgerlink.example/activity");
   });
 

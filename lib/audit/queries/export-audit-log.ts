@@ -1,0 +1,145 @@
+/**
+ * The export, streamed: a ReadableStream that pulls one keyset page of runs at a time (oldest
+ * first) only when the client has taken the previous one, so memory stays flat whatever the
+ * log's size and a slow download holds no more than a page. Every event of each matching run
+ * is written once: an Attempted row goes out with the first outcome of its run.
+ */
+import { asc, inArray } from "drizzle-orm";
+
+import { getDb, type Executor } from "../../db/client";
+import { auditLogs } from "../../db/schema";
+import type { ExportFormat } from "../audit-access";
+import { findAnchors, type Anchor } from "./audit-anchors";
+import type { AuditCursor } from "./audit-cursor";
+import { CSV_HEADER, csvLine, ndjsonLine, type ExportRecord } from "./audit-export-format";
+import type { RunFilter } from "./run-filter";
+
+export const EXPORT_PAGE_SIZE = 1_000;
+
+const exportColumns = {
+  seq: auditLogs.seq,
+  eventId: auditLogs.eventId,
+  correlationId: auditLogs.correlationId,
+  action: auditLogs.action,
+  outcome: auditLogs.outcome,
+  occurredAt: auditLogs.occurredAt,
+  userId: auditLogs.userId,
+  providerSlug: auditLogs.providerSlug,
+  connectionId: auditLogs.connectionId,
+  reason: auditLogs.reason,
+  needsUserAction: auditLogs.needsUserAction,
+  ipAddress: auditLogs.ipAddress,
+  userAgent: auditLogs.userAgent,
+};
+type ExportRow = { [K in keyof typeof exportColumns]: (typeof exportColumns)[K]["_"]["data"] };
+
+/** The records of the runs matching `filter`, one page of runs at a time, oldest run first. */
+export async function* exportAuditRecords({
+  filter,
+  pageSize = EXPORT_PAGE_SIZE,
+  db: given,
+}: {
+  filter: RunFilter;
+  pageSize?: number;
+  db?: Executor;
+}): AsyncGenerator<ExportRecord[]> {
+  const db = given ?? (await getDb());
+  let cursor: AuditCursor | null = null;
+  for (;;) {
+    const anchors = await findAnchors(db, { filter, direction: "newer", cursor, limit: pageSize });
+    if (anchors.length === 0) return;
+    const correlationIds = [...new Set(anchors.map((a) => a.correlationId))];
+    const rows = await db.select(exportColumns).from(auditLogs).where(inArray(auditLogs.correlationId, correlationIds)).orderBy(asc(auditLogs.seq));
+    yield recordsOf(anchors, rows);
+    if (anchors.length < pageSize) return;
+    const last = anchors.at(-1)!;
+    cursor = { occurredUs: last.occurredUs, seq: last.seq };
+  }
+}
+
+function recordsOf(anchors: Anchor[], rows: ExportRow[]): ExportRecord[] {
+  const byCorrelation = new Map<string, ExportRow[]>();
+  for (const row of rows) {
+    const list = byCorrelation.get(row.correlationId);
+    if (list) list.push(row);
+    else byCorrelation.set(row.correlationId, [row]);
+  }
+  const records: ExportRecord[] = [];
+  for (const anchor of anchors) {
+    const runRows = byCorrelation.get(anchor.correlationId) ?? [];
+    const own = runRows.find((r) => Number(r.seq) === anchor.seq);
+    if (!own) continue;
+    const firstOutcome = runRows.find((r) => r.outcome !== "attempted");
+    // A run is its Attempted row(s) plus its outcome; a second outcome (never expected) goes out alone.
+    const rowsOfRun = own.outcome !== "attempted" && firstOutcome === own ? runRows.filter((r) => r.outcome === "attempted" || r === own) : [own];
+    for (const row of rowsOfRun) records.push(toRecord(row));
+  }
+  return records;
+}
+
+function toRecord(row: ExportRow): ExportRecord {
+  return {
+    eventId: row.eventId,
+    correlationId: row.correlationId,
+    action: row.action,
+    outcome: row.outcome,
+    occurredAt: row.occurredAt.toISOString(),
+    userId: row.userId,
+    providerSlug: row.providerSlug,
+    connectionId: row.connectionId,
+    reason: row.reason,
+    needsUserAction: row.needsUserAction,
+    ipAddress: row.ipAddress,
+    userAgent: row.userAgent,
+  };
+}
+
+/**
+ * The export as a byte stream. `filter: null` (a user filter naming nobody) is an empty file
+ * with its header. Pull-based with a one-chunk queue: the next page is read only when the
+ * previous one has been handed to the client.
+ */
+export function auditExportStream({
+  filter,
+  format,
+  pageSize,
+  db,
+  onError,
+}: {
+  filter: RunFilter | null;
+  format: ExportFormat;
+  pageSize?: number;
+  db?: Executor;
+  onError?: (error: unknown) => void;
+}): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const line = format === "csv" ? csvLine : ndjsonLine;
+  const pages = filter ? exportAuditRecords({ filter, pageSize, db }) : null;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        if (format === "csv") controller.enqueue(encoder.encode(CSV_HEADER));
+      },
+      async pull(controller) {
+        try {
+          for (;;) {
+            const next = pages ? await pages.next() : { done: true as const, value: undefined };
+            if (next.done) return controller.close();
+            if (next.value.length === 0) continue;
+            let chunk = "";
+            for (const record of next.value) chunk += line(record);
+            return controller.enqueue(encoder.encode(chunk));
+          }
+        } catch (error) {
+          onError?.(error);
+          // The client sees a broken download rather than a file that looks complete.
+          controller.error(error);
+        }
+      },
+      async cancel() {
+        await pages?.return(undefined);
+      },
+    },
+    { highWaterMark: 1 },
+  );
+}

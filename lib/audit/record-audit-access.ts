@@ -1,0 +1,81 @@
+import type { Executor } from "../db/client";
+import { uuidv7 } from "../events/uuid-v7";
+import { getLogger } from "../logger";
+import { contextFromHeaders } from "../request-context";
+import { appendAuditLog, type AppendResult } from "./append-audit-log";
+import {
+  AUDIT_ACCESS_EVENT_TYPES,
+  AUDIT_ACCESS_PROVIDER_SLUG,
+  AUDIT_ACCESS_WORKFLOW,
+  type AuditAccessAction,
+  type ExportFormat,
+} from "./audit-access";
+import type { AuditFilters } from "./queries/audit-filters";
+
+export type AuditAccess =
+  | { action: "audit_log_viewed" }
+  | { action: "audit_log_exported"; format: ExportFormat; filename: string };
+
+// eslint-disable-next-line no-control-regex -- header values are stripped of control characters on purpose
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+
+function clean(value: string | null, max: number): string | null {
+  const cleaned = value?.replace(CONTROL_CHARACTERS, "").trim().slice(0, max);
+  return cleaned ? cleaned : null;
+}
+
+/**
+ * Records that an admin viewed or exported the audit log: one row in the hash-chained trail
+ * through the same writer as the events (workflow `admin`, its own correlation id), with who,
+ * from where, and which filters. Written before the data is shown or sent, so a failure to
+ * record is a failure to serve.
+ */
+export async function recordAuditAccess({
+  access,
+  adminId,
+  filters,
+  headers,
+  now = new Date(),
+  executor,
+}: {
+  access: AuditAccess;
+  adminId: string;
+  filters: AuditFilters;
+  headers: Headers;
+  now?: Date;
+  executor?: Executor;
+}): Promise<AppendResult & { eventId: string }> {
+  const context = contextFromHeaders(headers);
+  const eventId = uuidv7(now.getTime());
+  const requestId = clean(context.requestId, 200);
+  const action: AuditAccessAction = access.action;
+  const result = await appendAuditLog(
+    {
+      eventId,
+      eventType: AUDIT_ACCESS_EVENT_TYPES[action],
+      action,
+      outcome: "succeeded",
+      workflow: AUDIT_ACCESS_WORKFLOW,
+      actorType: "user",
+      actorUserId: adminId,
+      userId: adminId,
+      providerId: AUDIT_ACCESS_PROVIDER_SLUG,
+      providerSlug: AUDIT_ACCESS_PROVIDER_SLUG,
+      connectionId: null,
+      reason: null,
+      needsUserAction: null,
+      correlationId: eventId,
+      ipAddress: clean(context.ipAddress, 100),
+      userAgent: clean(context.userAgent, 1000),
+      occurredAt: now,
+      recordedAt: now,
+      metadata:
+        access.action === "audit_log_viewed"
+          ? { requestId, filters }
+          : { requestId, filters, format: access.format, filename: access.filename },
+    },
+    executor,
+  );
+  getLogger().info({ action, adminId, filters, eventId }, access.action === "audit_log_viewed" ? "audit log viewed" : "audit log exported");
+  return { ...result, eventId };
+}
