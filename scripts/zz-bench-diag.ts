@@ -152,7 +152,8 @@ async function main() {
       const c = connections[i % connections.length]!;
       const { connectionId: _, ...provider } = c;
       const options = { ipAddress: "203.0.113.10", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0", actor: { type: "user" as const, userId: c.userId } };
-      switch (i % 9) {
+      const k = process.env.BENCH_NO_EMAIL && [1, 5, 8].includes(i % 9) ? 0 : i % 9;
+      switch (k) {
         case 0: return events.createEvent("ProviderConnectionAttempted", provider, options);
         case 1: return events.createEvent("ProviderConnectionSucceeded", c, options);
         case 2: return events.createEvent("ProviderConnectionFailed", { ...provider, reason: "user_cancelled" }, options);
@@ -164,7 +165,7 @@ async function main() {
         default: return events.createEvent("ProviderDisconnectionSucceeded", c, options);
       }
     }
-    const sendsEmail = (i: number) => [1, 5, 8].includes(i % 9);
+    const sendsEmail = (i: number) => !process.env.BENCH_NO_EMAIL && [1, 5, 8].includes(i % 9);
 
     async function run(count: number, offset: number): Promise<{ wallMs: number; latencies: number[] }> {
       const latencies: number[] = new Array<number>(count);

@@ -31,7 +31,10 @@ const exportColumns = {
   ipAddress: auditLogs.ipAddress,
   userAgent: auditLogs.userAgent,
 };
-type ExportRow = { [K in keyof typeof exportColumns]: (typeof exportColumns)[K]["_"]["data"] };
+async function readRuns(db: Executor, correlationIds: string[]) {
+  return db.select(exportColumns).from(auditLogs).where(inArray(auditLogs.correlationId, correlationIds)).orderBy(asc(auditLogs.seq));
+}
+type ExportRow = Awaited<ReturnType<typeof readRuns>>[number];
 
 /** The records of the runs matching `filter`, one page of runs at a time, oldest run first. */
 export async function* exportAuditRecords({
@@ -49,8 +52,7 @@ export async function* exportAuditRecords({
     const anchors = await findAnchors(db, { filter, direction: "newer", cursor, limit: pageSize });
     if (anchors.length === 0) return;
     const correlationIds = [...new Set(anchors.map((a) => a.correlationId))];
-    const rows = await db.select(exportColumns).from(auditLogs).where(inArray(auditLogs.correlationId, correlationIds)).orderBy(asc(auditLogs.seq));
-    yield recordsOf(anchors, rows);
+    yield recordsOf(anchors, await readRuns(db, correlationIds));
     if (anchors.length < pageSize) return;
     const last = anchors.at(-1)!;
     cursor = { occurredUs: last.occurredUs, seq: last.seq };

@@ -98,7 +98,7 @@ function workflowCondition(workflows: readonly TimelineWorkflow[] | undefined): 
   if (!workflows) return undefined;
   if (workflows.length === 1) return eq(auditLogs.workflow, workflows[0]!);
   // "Everything but audit access" reads as a filter on the time-ordered index, not three index ranges to merge.
-  const all = [...DOMAIN_WORKFLOWS, AUDIT_ACCESS_WORKFLOW];
+  const all: readonly TimelineWorkflow[] = [...DOMAIN_WORKFLOWS, AUDIT_ACCESS_WORKFLOW];
   const left = all.filter((w) => !workflows.includes(w));
   if (left.length === 0) return undefined;
   if (left.length === 1) return ne(auditLogs.workflow, left[0]!);

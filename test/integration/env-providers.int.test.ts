@@ -1,0 +1,78 @@
+/**
+ * A provider added from the environment alone, no code change: one by discovery from
+ * PROVIDER_<SLUG>_ISSUER, one by explicit endpoints. Both are real OAuth servers here (a
+ * second Sandbox Bank playing "Acme Bank"); connect and disconnect must work end to end.
+ */
+import { afterAll, beforeAll, expect, test } from "vitest";
+
+import { completeConnect } from "@/lib/connections/complete-connect";
+import { disconnectConnection } from "@/lib/connections/disconnect";
+import { startConnect } from "@/lib/connections/start-connect";
+import { getEnv } from "@/lib/env";
+import { authorizeInSandboxBank } from "@/lib/providers/sandbox-bank/consent-driver";
+import { sandboxControl } from "@/lib/providers/sandbox-bank/control-client";
+import { startSandboxBank, type SandboxBank } from "@/lib/providers/sandbox-bank/server";
+import { runWithRequestContext } from "@/lib/request-context";
+import { createTestUser } from "@/test/support/test-users";
+
+const ACME = "http://localhost:3202";
+let acme: SandboxBank;
+
+beforeAll(async () => {
+  const appUrl = process.env.APP_URL!;
+  Object.assign(process.env, {
+    PROVIDER_ACME_BANK_NAME: "Acme Bank",
+    PROVIDER_ACME_BANK_ISSUER: ACME,
+    PROVIDER_ACME_BANK_CLIENT_ID: "acme-client",
+    PROVIDER_ACME_BANK_CLIENT_SECRET: "acme-secret-value",
+    PROVIDER_ACME_BANK_CATEGORY: "bank",
+    PROVIDER_ACME_BANK_SCOPES: "openid offline_access accounts",
+    PROVIDER_ACME_DIRECT_NAME: "Acme Direct",
+    PROVIDER_ACME_DIRECT_AUTHORIZATION_URL: `${ACME}/auth`,
+    PROVIDER_ACME_DIRECT_TOKEN_URL: `${ACME}/token`,
+    PROVIDER_ACME_DIRECT_REVOCATION_URL: `${ACME}/token/revocation`,
+    PROVIDER_ACME_DIRECT_CLIENT_ID: "acme-direct",
+    PROVIDER_ACME_DIRECT_CLIENT_SECRET: "acme-direct-secret",
+    PROVIDER_ACME_DIRECT_TOKEN_AUTH: "client_secret_post",
+    PROVIDER_ACME_DIRECT_SCOPES: "offline_access accounts",
+    // A broken one must be left out without taking the others down.
+    PROVIDER_BROKEN_BANK_ISSUER: "http://bank.example.com",
+    PROVIDER_BROKEN_BANK_CLIENT_ID: "x",
+  });
+  acme = await startSandboxBank({
+    issuer: ACME,
+    quiet: true,
+    controlSecret: "acme-control",
+    clients: [
+      { clientId: "acme-client", clientSecret: "acme-secret-value", redirectUris: [`${appUrl}/connections/callback/acme-bank`] },
+      { clientId: "acme-direct", clientSecret: "acme-direct-secret", redirectUris: [`${appUrl}/connections/callback/acme-direct`] },
+    ],
+  });
+});
+afterAll(async () => acme?.close());
+
+test("the registry has both, and reports the broken one by name without its values", () => {
+  const env = getEnv();
+  expect(env.providers.map((p) => p.slug)).toEqual(expect.arrayContaining(["sandbox-bank", "acme-bank", "acme-direct"]));
+  expect(env.providers.map((p) => p.slug)).not.toContain("broken-bank");
+  expect(env.providerProblems.join("\n")).toMatch(/PROVIDER_BROKEN_BANK/);
+});
+
+test.each(["acme-bank", "acme-direct"])("%s: connect, then disconnect with revocation", async (slug) => {
+  const user = await createTestUser();
+  const login = `acme-${Math.random().toString(36).slice(2, 8)}`;
+  await runWithRequestContext({ actor: { type: "user", userId: user.id } }, async () => {
+    const { authorizationUrl } = await startConnect({ userId: user.id, providerSlug: slug });
+    expect(authorizationUrl.startsWith(`${ACME}/auth?`)).toBe(true);
+    expect(new URL(authorizationUrl).searchParams.get("code_challenge_method")).toBe("S256");
+    const callbackUrl = await authorizeInSandboxBank(new URL(authorizationUrl), { username: login });
+    const result = await completeConnect({ userId: user.id, providerSlug: slug, callbackUrl });
+    expect(result).toMatchObject({ ok: true, providerSlug: slug });
+    if (!result.ok) return;
+    const disconnected = await disconnectConnection({ userId: user.id, connectionId: result.connectionId });
+    expect(disconnected).toMatchObject({ ok: true, revocation: "revoked" });
+  });
+  const stats = await sandboxControl({ issuer: ACME, secret: "acme-control" }).stats();
+  expect(stats.tokenRequests.byAccount[login]?.authorizationCode).toBe(1);
+  expect(stats.revocations.filter((r) => r.login === login)).toHaveLength(1);
+});
