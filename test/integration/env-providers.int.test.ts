@@ -49,7 +49,12 @@ beforeAll(async () => {
     ],
   });
 });
-afterAll(async () => acme?.close());
+afterAll(async () => {
+  await acme?.close();
+  for (const name of Object.keys(process.env)) {
+    if (/^PROVIDER_(ACME|BROKEN)_/.test(name)) delete process.env[name];
+  }
+});
 
 test("the registry has both, and reports the broken one by name without its values", () => {
   const env = getEnv();

@@ -1,0 +1,258 @@
+/**
+ * The admin timeline's queries on a real database: runs (Attempted + outcome) paged by keyset
+ * cursor, each exactly once, while new rows keep arriving; the filters; the export's
+ * exactly-once stream; the audit-access rows; and the chart's counts.
+ */
+import { randomUUID } from "node:crypto";
+
+import { eq, sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { appendPastRun, type PastRun } from "@/lib/audit/append-workflow-run";
+import { recordAuditAccess } from "@/lib/audit/record-audit-access";
+import { parseAuditFilters } from "@/lib/audit/queries/audit-filters";
+import { countRunsPerDay } from "@/lib/audit/queries/count-runs-per-day";
+import { exportAuditRecords, auditExportStream } from "@/lib/audit/queries/export-audit-log";
+import { listAuditRuns, type RunPage } from "@/lib/audit/queries/list-audit-runs";
+import { DOMAIN_WORKFLOWS, resolveRunFilter, type RunFilter } from "@/lib/audit/queries/run-filter";
+import { verifyAuditChain } from "@/lib/audit/verify-chain";
+import { getDb, queryRows } from "@/lib/db/client";
+import { auditLogs } from "@/lib/db/schema";
+import { createTestUser } from "@/test/support/test-users";
+
+const DAY = 86_400_000;
+const base = Date.UTC(2026, 5, 1, 12); // a fixed past: 1 June 2026, noon UTC
+const at = (minutes: number) => new Date(base + minutes * 60_000);
+const provider = (slug: string) => ({ providerSlug: slug, providerName: slug === "acme-bank" ? "Acme Bank" : "Sandbox Bank" });
+
+let owner: { id: string; email: string };
+let other: { id: string; email: string };
+const ownerRuns: string[] = [];
+
+async function run(overrides: Partial<PastRun> & Pick<PastRun, "workflow" | "outcome" | "startedAt">) {
+  const userId = overrides.userId ?? owner.id;
+  const { correlationId } = await appendPastRun({
+    userId,
+    ...provider("sandbox-bank"),
+    connectionId: randomUUID(),
+    actor: { type: "user", userId },
+    ipAddress: "203.0.113.7",
+    userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0",
+    durationMs: 1_500,
+    ...overrides,
+  });
+  return correlationId;
+}
+
+beforeAll(async () => {
+  owner = await createTestUser();
+  other = await createTestUser();
+  // 40 runs for the owner: every workflow and outcome, two providers, runs without an outcome,
+  // an outcome without its attempt, and several runs in the same millisecond (seq breaks the tie).
+  for (let i = 0; i < 40; i++) {
+    const startedAt = at(i % 5 === 0 ? 10 * Math.floor(i / 5) : 10 * Math.floor(i / 5) + (i % 5));
+    const workflow = (["connect", "refresh", "refresh", "disconnect"] as const)[i % 4]!;
+    const outcome = i % 7 === 3 ? "attempted" : i % 3 === 0 ? "failed" : "succeeded";
+    const reason = workflow === "connect" ? "user_cancelled" : workflow === "disconnect" ? "database_error" : "provider_revoked";
+    ownerRuns.push(
+      await run({
+        workflow,
+        outcome,
+        startedAt: i >= 36 ? at(400) : startedAt, // four runs start in the same millisecond
+        reason: outcome === "failed" ? reason : undefined,
+        needsUserAction: outcome === "failed" && workflow === "refresh" ? true : undefined,
+        actor: workflow === "refresh" ? { type: "system" } : { type: "user", userId: owner.id },
+        ...(i % 4 === 2 ? provider("acme-bank") : {}),
+        withoutAttempt: i === 5,
+      }),
+    );
+  }
+  await run({ userId: other.id, workflow: "connect", outcome: "succeeded", startedAt: at(5) });
+});
+
+async function pageThrough(filter: RunFilter, pageSize: number, between?: (page: number) => Promise<void>) {
+  const seen: string[] = [];
+  let page: RunPage = await listAuditRuns({ filter, pageSize });
+  let count = 1;
+  seen.push(...page.runs.map((r) => r.correlationId));
+  while (page.older) {
+    await between?.(count);
+    page = await listAuditRuns({ filter, pageSize, older: page.older });
+    count += 1;
+    seen.push(...page.runs.map((r) => r.correlationId));
+  }
+  return { seen, pages: count, last: page };
+}
+
+describe("the timeline's runs", () => {
+  it("are one row per run (attempt and outcome together), newest first, with duration, outcome and reason", async () => {
+    const { runs } = await listAuditRuns({ filter: { userId: owner.id, workflows: DOMAIN_WORKFLOWS }, pageSize: 100 });
+    expect(runs.map((r) => r.correlationId).sort()).toEqual([...ownerRuns].sort());
+    const ends = runs.map((r) => (r.endedAt ?? r.startedAt).getTime());
+    expect(ends).toEqual([...ends].sort((a, b) => b - a));
+
+    const failed = runs.find((r) => r.outcome === "failed" && r.workflow === "refresh")!;
+    expect(failed).toMatchObject({ durationMs: 1_500, reason: "provider_revoked", needsUserAction: true, actorType: "system", userEmail: owner.email });
+    expect(failed.reasonText).toMatch(/withdrew/);
+    expect(failed.events.map((e) => e.outcome)).toEqual(["attempted", "failed"]);
+    expect(failed.events[1]!.metadata).toMatchObject({ providerName: expect.any(String), reasonText: expect.any(String) });
+
+    const open = runs.filter((r) => r.outcome === "attempted");
+    expect(open.length).toBeGreaterThan(0);
+    for (const r of open) expect(r).toMatchObject({ endedAt: null, durationMs: null });
+    const orphan = runs.find((r) => r.correlationId === ownerRuns[5])!;
+    expect(orphan.events).toHaveLength(1);
+    expect(runs.find((r) => r.providerSlug === "acme-bank")?.providerName).toBe("Acme Bank");
+  });
+
+  it("keyset pages return every run exactly once, also while new runs keep arriving", async () => {
+    const filter: RunFilter = { userId: owner.id, workflows: DOMAIN_WORKFLOWS };
+    const quiet = await pageThrough(filter, 7);
+    expect(quiet.seen).toHaveLength(ownerRuns.length);
+    expect(new Set(quiet.seen)).toEqual(new Set(ownerRuns));
+    expect(quiet.pages).toBe(Math.ceil(ownerRuns.length / 7));
+
+    // Between every two pages: a new run (now), a new run back-dated among the pages already
+    // read, and an outcome for a run still open further down (that run moves to the top).
+    const arrived: string[] = [];
+    const busy = await pageThrough(filter, 7, async (n) => {
+      arrived.push(await run({ workflow: "refresh", outcome: "succeeded", startedAt: new Date(Date.now() + n) }));
+      arrived.push(await run({ workflow: "connect", outcome: "failed", reason: "oauth_error", startedAt: at(1_000 + n) }));
+    });
+    expect(new Set(busy.seen).size).toBe(busy.seen.length); // no run twice
+    for (const id of ownerRuns) expect(busy.seen).toContain(id); // none of the old ones lost
+    for (const id of arrived.filter((_, i) => i % 2 === 0)) expect(busy.seen).not.toContain(id); // the new ones are above page 1
+
+    // Paging back up with "Newer" from the last page reaches the top and shows the new runs too.
+    const back: string[] = [...busy.last.runs.map((r) => r.correlationId)];
+    let page = busy.last;
+    while (page.newer) {
+      page = await listAuditRuns({ filter, pageSize: 7, newer: page.newer });
+      back.push(...page.runs.map((r) => r.correlationId));
+    }
+    for (const id of [...ownerRuns, ...arrived]) expect(back).toContain(id);
+  });
+
+  it("combine filters: user, provider, workflow, outcome, reason, dates and correlation id", async () => {
+    const list = async (query: Record<string, string>) => {
+      const { filters, ignored } = parseAuditFilters(new URLSearchParams(query));
+      expect(ignored).toEqual([]);
+      const filter = await resolveRunFilter(filters, { withoutWorkflow: "domain" });
+      return filter ? (await listAuditRuns({ filter, pageSize: 200 })).runs : [];
+    };
+    const failedAcme = await list({ user: owner.email.toUpperCase(), provider: "acme-bank", outcome: "failed" });
+    expect(failedAcme.length).toBeGreaterThan(0);
+    for (const r of failedAcme) expect(r).toMatchObject({ userId: owner.id, providerSlug: "acme-bank", outcome: "failed" });
+
+    const revoked = await list({ user: owner.email, reason: "provider_revoked", workflow: "refresh" });
+    expect(revoked.length).toBeGreaterThan(0);
+    for (const r of revoked) expect(r).toMatchObject({ workflow: "refresh", reason: "provider_revoked" });
+
+    const open = await list({ user: owner.email, outcome: "attempted" });
+    expect(open.length).toBeGreaterThan(0);
+    for (const r of open) expect(r.events.every((e) => e.outcome === "attempted")).toBe(true);
+
+    const oneDay = await list({ user: owner.email, from: "2026-06-01", to: "2026-06-01" });
+    for (const r of oneDay) expect((r.endedAt ?? r.startedAt).toISOString().slice(0, 10)).toBe("2026-06-01");
+    expect(await list({ user: owner.email, from: "2026-06-05", to: "2026-06-09" })).toHaveLength(0);
+
+    const one = await list({ correlation: ownerRuns[1]! });
+    expect(one.map((r) => r.correlationId)).toEqual([ownerRuns[1]]);
+    expect(await list({ user: "nobody@example.test" })).toEqual([]);
+    expect((await list({ user: other.email })).map((r) => r.userId)).toEqual([other.id]);
+  });
+
+  it("counts runs that ended per UTC day and outcome for the chart", async () => {
+    const { days } = await countRunsPerDay({
+      filter: { userId: owner.id, workflows: DOMAIN_WORKFLOWS, start: new Date(base - DAY / 2), end: new Date(base + DAY) },
+    });
+    const june1 = days.find((d) => d.day === "2026-06-01")!;
+    const [expected] = await queryRows<{ succeeded: number; failed: number }>(
+      await getDb(),
+      sql`select count(*) filter (where outcome = 'succeeded')::int as succeeded, count(*) filter (where outcome = 'failed')::int as failed
+          from audit_logs where user_id = ${owner.id} and occurred_at >= ${new Date(base - DAY / 2).toISOString()}::timestamptz
+            and occurred_at < ${new Date(base + DAY / 2).toISOString()}::timestamptz`,
+    );
+    expect(june1).toMatchObject(expected!);
+  });
+});
+
+describe("the export", () => {
+  it("streams every row of the whole log exactly once, in pages, oldest run first", async () => {
+    const db = await getDb();
+    const records: string[] = [];
+    for await (const page of exportAuditRecords({ filter: {}, pageSize: 13 })) records.push(...page.map((r) => r.eventId));
+    const all = await db.select({ eventId: auditLogs.eventId }).from(auditLogs);
+    expect(records).toHaveLength(all.length);
+    expect(new Set(records)).toEqual(new Set(all.map((r) => r.eventId)));
+  });
+
+  it("holds the same runs as the timeline for the same filters, every event of each", async () => {
+    const filter: RunFilter = { userId: owner.id, workflows: DOMAIN_WORKFLOWS, outcome: "failed" };
+    const { runs } = await listAuditRuns({ filter, pageSize: 500 });
+    const text = await new Response(auditExportStream({ filter, format: "ndjson", pageSize: 4 })).text();
+    const lines = text.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(new Set(lines.map((l) => l.correlationId))).toEqual(new Set(runs.map((r) => r.correlationId)));
+    expect(lines).toHaveLength(runs.reduce((n, r) => n + r.events.length, 0));
+    expect(Object.keys(lines[0]!)).toEqual([
+      "eventId", "correlationId", "action", "outcome", "occurredAt", "userId", "providerSlug", "connectionId", "reason", "needsUserAction", "ipAddress", "userAgent",
+    ]);
+    const scheduled = lines.find((l) => l.action === "provider_token_refresh_failed")!;
+    expect(scheduled.userId).toBe(owner.id); // a scheduled refresh is the connection owner's
+
+    const csv = await new Response(auditExportStream({ filter, format: "csv" })).text();
+    expect(csv.split("\r\n")[0]).toBe("eventId,correlationId,action,outcome,occurredAt,userId,providerSlug,connectionId,reason,needsUserAction,ipAddress,userAgent");
+    expect(csv.trimEnd().split("\r\n")).toHaveLength(lines.length + 1);
+  });
+
+  it("is an empty file with its header when the user filter names nobody", async () => {
+    expect(await new Response(auditExportStream({ filter: null, format: "csv" })).text()).toMatch(/^eventId,.*\r\n$/);
+    expect(await new Response(auditExportStream({ filter: null, format: "ndjson" })).text()).toBe("");
+  });
+});
+
+describe("audit access", () => {
+  it("is recorded in the chain (who, from where, which filters) and kept out of the workflow runs", async () => {
+    const admin = await createTestUser();
+    const { filters } = parseAuditFilters({ provider: "acme-bank", outcome: "failed" });
+    const headers = new Headers({ "x-forwarded-for": "198.51.100.4", "user-agent": "Mozilla/5.0 Chrome/150", "x-request-id": "req-view-1" });
+    const viewed = await recordAuditAccess({ access: { action: "audit_log_viewed" }, adminId: admin.id, filters, headers });
+    const exported = await recordAuditAccess({
+      access: { action: "audit_log_exported", format: "csv", filename: "ledgerlink-audit.csv" },
+      adminId: admin.id,
+      filters,
+      headers,
+    });
+    expect(viewed.inserted && exported.inserted).toBe(true);
+
+    const db = await getDb();
+    const [row] = await db.select().from(auditLogs).where(eq(auditLogs.eventId, exported.eventId));
+    expect(row).toMatchObject({
+      action: "audit_log_exported",
+      workflow: "admin",
+      outcome: "succeeded",
+      actorType: "user",
+      actorUserId: admin.id,
+      providerSlug: "ledgerlink",
+      ipAddress: "198.51.100.4",
+      metadata: { requestId: "req-view-1", filters: { provider: "acme-bank", outcome: "failed" }, format: "csv", filename: "ledgerlink-audit.csv" },
+    });
+    expect(await verifyAuditChain()).toMatchObject({ ok: true });
+
+    const domain = await listAuditRuns({ filter: { userId: admin.id, workflows: DOMAIN_WORKFLOWS } });
+    expect(domain.runs).toEqual([]);
+    const access = await listAuditRuns({ filter: { userId: admin.id, workflows: ["admin"] } });
+    expect(access.runs.map((r) => [r.workflow, r.events[0]!.action, r.providerName])).toEqual([
+      ["admin", "audit_log_exported", "Ledgerlink"],
+      ["admin", "audit_log_viewed", "Ledgerlink"],
+    ]);
+    expect(access.runs[0]!.events[0]!.metadata).toMatchObject({ filters: { provider: "acme-bank" } });
+  });
+
+  it("refuses metadata that does not fit (unknown filter keys cannot ride along)", async () => {
+    const admin = await createTestUser();
+    await expect(
+      recordAuditAccess({ access: { action: "audit_log_viewed" }, adminId: admin.id, filters: { token: "x" } as never, headers: new Headers() }),
+    ).rejects.toThrow();
+  });
+});
