@@ -14,7 +14,7 @@ afterAll(() => {
 });
 
 test("health is 503 with the database down", async () => {
-  const response = await GET();
+  const response = await GET(new Request("http://localhost/api/health"), undefined);
   expect(response.status).toBe(503);
   expect(await response.json()).toEqual({ status: "error", database: { status: "down" } });
 });

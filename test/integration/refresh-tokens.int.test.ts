@@ -149,9 +149,9 @@ describe("refresh", () => {
 
   test("the cron route refuses a missing or wrong secret and answers a summary with the right one", async () => {
     const url = "http://localhost/api/cron/refresh-tokens";
-    expect((await cronRoute(new Request(url))).status).toBe(401);
-    expect((await cronRoute(new Request(url, { headers: { authorization: "Bearer wrong" } }))).status).toBe(401);
-    const response = await cronRoute(new Request(url, { headers: { authorization: `Bearer ${getEnv().CRON_SECRET}` } }));
+    expect((await cronRoute(new Request(url), undefined)).status).toBe(401);
+    expect((await cronRoute(new Request(url, { headers: { authorization: "Bearer wrong" } }), undefined)).status).toBe(401);
+    const response = await cronRoute(new Request(url, { headers: { authorization: `Bearer ${getEnv().CRON_SECRET}` } }), undefined);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ refreshed: expect.any(Number), failed: expect.any(Number), skipped: expect.any(Number), took: expect.any(Number) });
   });

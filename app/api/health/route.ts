@@ -1,7 +1,8 @@
 import { checkDatabase } from "@/lib/db/check-database";
+import { withRequestContext } from "@/lib/http/with-request-context";
 import { getLogger } from "@/lib/logger";
 
-export async function GET() {
+export const GET = withRequestContext(async () => {
   const database = await checkDatabase();
   if (!database.up) {
     getLogger().error({ error: database.error }, "health check: database unreachable");
@@ -14,4 +15,4 @@ export async function GET() {
     { status: "ok", database: { status: "up", latencyMs: database.latencyMs } },
     { headers: { "cache-control": "no-store" } },
   );
-}
+});

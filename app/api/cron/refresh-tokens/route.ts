@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 
 import { runRefreshSweep } from "@/lib/connections/refresh-sweep";
 import { env } from "@/lib/env";
+import { withRequestContext } from "@/lib/http/with-request-context";
 
 // A sweep may take a while with many due connections (Vercel's default is shorter).
 export const maxDuration = 300;
@@ -13,7 +14,7 @@ function authorized(request: Request): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-export async function GET(request: Request) {
+export const GET = withRequestContext(async (request: Request) => {
   if (!authorized(request)) {
     return Response.json({ error: "unauthorized" }, { status: 401, headers: { "www-authenticate": "Bearer" } });
   }
@@ -30,4 +31,4 @@ export async function GET(request: Request) {
     },
     { headers: { "cache-control": "no-store" } },
   );
-}
+});

@@ -1,0 +1,13 @@
+import { contextFromHeaders, runWithRequestContext, type Actor } from "../request-context";
+
+/**
+ * Runs a route handler inside the request's context (request id, IP, user agent), so
+ * its log lines and events carry them like those of server actions do.
+ */
+export function withRequestContext<C>(
+  handler: (request: Request, context: C) => Promise<Response>,
+  { actor = { type: "system" } }: { actor?: Actor } = {},
+) {
+  return (request: Request, context: C) =>
+    runWithRequestContext({ ...contextFromHeaders(request.headers), actor }, () => handler(request, context));
+}
