@@ -4,23 +4,9 @@ import {
   WWWAuthenticateChallengeError,
 } from "openid-client";
 
-/** Why connecting failed (DESIGN §1, connection reasons). */
-export type ConnectionFailureReason =
-  | "user_cancelled"
-  | "oauth_error"
-  | "invalid_state"
-  | "invalid_credentials"
-  | "provider_unavailable"
-  | "rate_limited";
+import type { ConnectionFailureReason, RefreshFailureReason } from "../events/reasons";
 
-/** Why refreshing failed (DESIGN §1, refresh reasons). */
-export type RefreshFailureReason =
-  | "refresh_token_expired"
-  | "provider_revoked"
-  | "invalid_credentials"
-  | "provider_unavailable"
-  | "network_error"
-  | "rate_limited";
+export type { ConnectionFailureReason, RefreshFailureReason };
 
 export type OAuthFailureCode = ConnectionFailureReason | RefreshFailureReason;
 
