@@ -19,7 +19,10 @@
  * (succeeded refreshes per connection).
  *
  * Profiling aids: `--bank-process` runs the Sandbox Bank in its own process (oidc-provider's
- * cost off this event loop); `--sweep-concurrency N` overrides the sweep's default.
+ * cost off this event loop); `--sweep-concurrency N` overrides the sweep's default;
+ * `--cpu-profile` records a V8 CPU profile of the sweeps (`.bench/refresh.cpuprofile`) and
+ * prints where the samples fell; `--node-env test` runs with the non-production database
+ * pool (10 connections instead of 5; nothing else on the sweep's path changes).
  * The bank listens on BENCH_PORT_BASE + 51 (default 3551). Writes `.bench/refresh.json`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -28,11 +31,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { register } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 
 import pino from "pino";
 
-import { processCpuSeconds, totalCpuSeconds } from "./bench/cpu-usage";
+import { startCpuProfile, type ProfileSummary } from "./bench/cpu-profile";
+import { machineBusyCpuSeconds, processCpuSeconds, totalCpuSeconds } from "./bench/cpu-usage";
 import { samplePgActivity } from "./bench/pg-activity-sampler";
 import { writeBenchResult } from "./bench/result-file";
 import { formatTable, summarize } from "./bench/stats";
@@ -45,6 +50,8 @@ const { values: args } = parseArgs({
     "connect-concurrency": { type: "string", default: "8" },
     "sweep-concurrency": { type: "string" },
     "bank-process": { type: "boolean", default: false },
+    "cpu-profile": { type: "boolean", default: false },
+    "node-env": { type: "string", default: "production" },
     server: { type: "string", default: process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },
   },
 });
@@ -53,6 +60,9 @@ const SWEEPS = Number(args.sweeps);
 const CONNECT_CONCURRENCY = Number(args["connect-concurrency"]);
 const SWEEP_CONCURRENCY = args["sweep-concurrency"] === undefined ? undefined : Number(args["sweep-concurrency"]);
 const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 3500);
+// On the sweep's path the one difference `test` makes is the database pool: 10 connections, not 5.
+const NODE_ENV = args["node-env"];
+if (NODE_ENV !== "production" && NODE_ENV !== "test") throw new Error("--node-env must be production or test");
 // The connect rate limit allows 5 flows per user per 10 minutes.
 const CONNECTIONS_PER_USER = 5;
 for (const [name, value] of Object.entries({ CONNECTIONS, SWEEPS, CONNECT_CONCURRENCY, PORT_BASE, SWEEP_CONCURRENCY: SWEEP_CONCURRENCY ?? 1 })) {
@@ -110,7 +120,7 @@ try {
 
   // Before any app module loads: lib/env.ts reads the environment once, on first use.
   Object.assign(process.env, {
-    NODE_ENV: "production",
+    NODE_ENV,
     DATABASE_URL: database.url,
     DATA_DIR: dataDir,
     APP_URL: appUrl,
@@ -210,7 +220,9 @@ try {
   const backendsBefore = await activity.currentPids();
   const backendCpuBefore = new Map(backendsBefore.map((pid) => [pid, processCpuSeconds(pid) ?? 0]));
   const bankCpuBefore = bankProcess?.pid ? processCpuSeconds(bankProcess.pid) : null;
+  const machineBefore = machineBusyCpuSeconds();
   const cpuBefore = process.cpuUsage();
+  const profiler = args["cpu-profile"] ? await startCpuProfile(path.resolve(".bench", "refresh.cpuprofile")) : null;
   const eluBefore = performance.eventLoopUtilization();
   const sweepStarted = performance.now();
   const sweeps = await Promise.all(
@@ -219,11 +231,16 @@ try {
   const sweepEnded = performance.now();
   const elu = performance.eventLoopUtilization(eluBefore);
   const cpu = process.cpuUsage(cpuBefore);
+  const cpuProfile: ProfileSummary | null = profiler ? await profiler.stop() : null;
+  const machineAfter = machineBusyCpuSeconds();
   const bankCpuSeconds = bankProcess?.pid && bankCpuBefore !== null ? (processCpuSeconds(bankProcess.pid) ?? 0) - bankCpuBefore : null;
   const pgActivity = await activity.stop();
   const postgresCpuSeconds =
     totalCpuSeconds(pgActivity.pids) - pgActivity.pids.reduce((sum, pid) => sum + (backendCpuBefore.get(pid) ?? 0), 0);
   const wallSeconds = (sweepEnded - sweepStarted) / 1000;
+  const ownCpuSeconds = (cpu.user + cpu.system) / 1e6 + (bankCpuSeconds ?? 0) + postgresCpuSeconds;
+  // Everything else the machine ran meanwhile (other people's tests, Postgres's own workers).
+  const otherCpuSeconds = machineBefore === null || machineAfter === null ? null : machineAfter - machineBefore - ownCpuSeconds;
 
   // 3. What happened, three ways: the bank's counters, the audit trail, the connections.
   const after = await control.stats();
@@ -271,6 +288,7 @@ try {
     sweeps: SWEEPS,
     sweepConcurrency: SWEEP_CONCURRENCY ?? "default (8)",
     bank: args["bank-process"] ? "own process" : "in process",
+    nodeEnv: NODE_ENV,
     refreshed,
     connectionsPerSecond: Number((refreshed / wallSeconds).toFixed(1)),
     wallSeconds: Number(wallSeconds.toFixed(2)),
@@ -296,9 +314,11 @@ try {
       eventLoopUtilization: Number(elu.utilization.toFixed(3)),
       bankProcessCpuSeconds: bankCpuSeconds === null ? null : Number(bankCpuSeconds.toFixed(2)),
       postgresBackendsCpuSeconds: Number(postgresCpuSeconds.toFixed(2)),
+      otherProcessesCpuSeconds: otherCpuSeconds === null ? null : Number(Math.max(0, otherCpuSeconds).toFixed(2)),
       postgresConnections: pgActivity,
       logMegabytes: Number((logBytes / 1e6).toFixed(2)),
       loadAverage: os.loadavg().map((n) => Number(n.toFixed(2))),
+      cpuProfile,
     },
     setup: { seconds: Number(setupSeconds.toFixed(1)), connectsPerSecond: Number((CONNECTIONS / setupSeconds).toFixed(1)) },
     timingHook: timedRefreshes.length + timedOthers.length > 0 ? "applied" : "NOT applied (per-refresh figures from the audit rows only)",
@@ -318,9 +338,14 @@ try {
   console.log(
     `\nprofile: this process ${result.profile.benchProcessCpuSeconds} CPU-s (event loop ${Math.round(elu.utilization * 100)}% busy)` +
       `${bankCpuSeconds === null ? "" : `, bank process ${result.profile.bankProcessCpuSeconds} CPU-s`}` +
-      `, Postgres backends ${result.profile.postgresBackendsCpuSeconds} CPU-s, over ${wallSeconds.toFixed(2)} s on ${os.cpus().length} cores;` +
+      `, Postgres backends ${result.profile.postgresBackendsCpuSeconds} CPU-s, everything else ${result.profile.otherProcessesCpuSeconds ?? "?"} CPU-s,` +
+      ` over ${wallSeconds.toFixed(2)} s on ${os.cpus().length} cores;` +
       ` app connections by state (mean): ${JSON.stringify(pgActivity.meanByState)}`,
   );
+  if (cpuProfile) {
+    console.log("\nwhere this process spent its samples during the sweeps (self time; profile in .bench/refresh.cpuprofile):");
+    for (const { place, percent } of cpuProfile.byPlace.slice(0, 15)) console.log(`  ${String(percent).padStart(5)}%  ${place}`);
+  }
   const file = writeBenchResult("refresh", result);
   console.log(`written to ${path.relative(process.cwd(), file)}`);
 

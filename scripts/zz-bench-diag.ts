@@ -46,7 +46,7 @@ Object.assign(process.env, {
   NODE_ENV: "production",
   DATABASE_URL: databaseUrl.toString(),
   DATA_DIR: dataDir,
-  SMTP_URL: `${smtp.url}${process.env.BENCH_SMTP_QUERY ?? "?pool=true&maxConnections=4"}`,
+  SMTP_URL: `${smtp.url}?pool=true&maxConnections=4`,
   AUTH_SECRET: randomBytes(32).toString("base64url"),
   CRON_SECRET: randomBytes(32).toString("base64url"),
   TOKEN_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString("base64")}`,
@@ -194,6 +194,7 @@ async function main() {
     const { databaseRunStore } = await import("../lib/events/handler-run-store");
     const save = databaseRunStore.save.bind(databaseRunStore);
     databaseRunStore.save = async (...a) => { const t = performance.now(); try { await save(...a); } finally { timings.save = (timings.save ?? 0) + performance.now() - t; } };
+    const rem = await import("../lib/email/render-email-message");
     const warmup = 450;
     await run(warmup, 0);
     for (const k of Object.keys(timings)) timings[k] = 0;
@@ -202,6 +203,12 @@ async function main() {
     const cpu = process.cpuUsage(cpu0);
     console.log("node cpu % of wall:", ((cpu.user + cpu.system) / 1000 / wallMs * 100).toFixed(0), "user", (cpu.user/1000).toFixed(0), "sys", (cpu.system/1000).toFixed(0), "wall", wallMs.toFixed(0));
     console.log("per-event ms summed over concurrency:", Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, (v / EVENTS).toFixed(2)])));
+    const el = makeEvent(1);
+    const { notificationFor } = await import("../lib/events/handlers/email-notifications");
+    const n = notificationFor(el)!;
+    let t = performance.now(); for (let i = 0; i < 300; i++) await rem.renderEmailMessage(n.element()); console.log("render ms", ((performance.now() - t) / 300).toFixed(2));
+    const { sendEmail } = await import("../lib/email/send-email");
+    t = performance.now(); for (let i = 0; i < 100; i++) await sendEmail({ to: "a@b.c", subject: "s", html: "<p>x</p>", text: "x" }); console.log("send ms seq", ((performance.now() - t) / 100).toFixed(2));
     const total = warmup + EVENTS;
     let expectedEmails = 0;
     for (let i = 0; i < total; i++) if (sendsEmail(i)) expectedEmails++;

@@ -44,7 +44,7 @@ export function AuditFiltersForm({ filters, providers }: { filters: AuditFilters
             Workflow
           </label>
           <select id="filter-workflow" name="workflow" defaultValue={filters.workflow ?? ""} className={field}>
-            <option value="">Connect, disconnect and refresh</option>
+            <option value="">Any workflow</option>
             {Object.entries(WORKFLOW_LABELS).map(([value, text]) => (
               <option key={value} value={value}>
                 {text}

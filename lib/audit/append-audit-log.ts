@@ -2,6 +2,7 @@ import { getTableColumns, sql } from "drizzle-orm";
 
 import { getDb, queryRows, type Executor } from "../db/client";
 import { auditLogs } from "../db/schema";
+import { groupCommit } from "../events/group-commit";
 import { auditHashContent } from "./audit-hash";
 import type { AuditEntry } from "./audit-entry";
 import { AUDIT_METADATA_SCHEMAS } from "./audit-metadata";
@@ -13,31 +14,46 @@ export interface AppendResult {
 }
 
 /**
- * Appends one row to the hash-chained, append-only `audit_logs`, in one round trip: the
- * database function `audit_logs_append` (drizzle/0002_audit_append_only.sql) takes the
- * chain's advisory lock, reads the last hash and inserts the row with
- * `hash = sha256(prevHash + "\n" + canonical content)`, so concurrent writers in any number
- * of processes never fork the chain. The metadata is validated against its action's schema
- * first: a bad row is a bug and must not enter the chain.
+ * Appends one row to the hash-chained, append-only `audit_logs`. The database function
+ * `audit_logs_append` (drizzle/0002_audit_append_only.sql) takes the chain's advisory lock,
+ * reads the last hash and inserts with `hash = sha256(prevHash + "\n" + canonical content)`,
+ * so concurrent writers in any number of processes never fork the chain. Concurrent appends
+ * from this process share one call (group commit). The metadata is validated against its
+ * action's schema first: a bad row is a bug and must not enter the chain.
+ *
+ * With `executor` (a transaction), the row is appended in it, alone.
  */
 export async function appendAuditLog(entry: AuditEntry, executor?: Executor): Promise<AppendResult> {
-  const row = { ...entry, metadata: AUDIT_METADATA_SCHEMAS[entry.action].parse(entry.metadata) };
-  const db = executor ?? (await getDb());
-  const [result] = await queryRows<{ seq: string | number | null }>(
+  const item = toItem(entry);
+  const seq = executor ? (await appendAll(executor, [item]))[0]! : await appendGrouped(item);
+  return seq === null ? { inserted: false, seq: null } : { inserted: true, seq };
+}
+
+interface AppendItem {
+  row: Record<string, unknown>;
+  content: string;
+}
+
+const appendGrouped = groupCommit(async (items: AppendItem[]) => appendAll(await getDb(), items));
+
+async function appendAll(db: Executor, items: AppendItem[]): Promise<(number | null)[]> {
+  const [result] = await queryRows<{ seqs: unknown[] | null }>(
     db,
-    sql`select audit_logs_append(${JSON.stringify(toColumns(row))}::jsonb, ${auditHashContent(row)}) as seq`,
+    // As JSON: both drivers parse it the same way (bigint[] comes back differently from each).
+    sql`select to_jsonb(audit_logs_append(${JSON.stringify(items)}::jsonb)) as seqs`,
   );
-  const seq = result?.seq ?? null;
-  return seq === null ? { inserted: false, seq: null } : { inserted: true, seq: Number(seq) };
+  const seqs = result?.seqs ?? [];
+  return items.map((_, i) => (seqs[i] === null || seqs[i] === undefined ? null : Number(seqs[i])));
 }
 
 const COLUMNS = getTableColumns(auditLogs);
 
-/** The row under its column names, as `jsonb_populate_record` reads it. */
-function toColumns(row: AuditEntry): Record<string, unknown> {
+function toItem(entry: AuditEntry): AppendItem {
+  const row = { ...entry, metadata: AUDIT_METADATA_SCHEMAS[entry.action].parse(entry.metadata) };
+  // Under its column names, as `jsonb_populate_record` reads it.
   const columns: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
     columns[COLUMNS[key as keyof AuditEntry].name] = value instanceof Date ? value.toISOString() : value;
   }
-  return columns;
+  return { row: columns, content: auditHashContent(row) };
 }

@@ -1,9 +1,9 @@
 /**
- * The integrity line of /admin/audit. Walking the whole chain costs about a second per
- * hundred thousand rows, too much for every page view, so each process keeps the head it last
- * verified: a view within FULL_WALK_MS checks only the rows appended since (they must chain
- * onto that head), and a full walk from the first row runs again after that. A broken chain
- * is never cached: every view re-checks until it verifies.
+ * The integrity line of /admin/audit. Walking the whole chain re-hashes every row (about a
+ * second per ten thousand rows), too much for every view of a large log, so each process keeps
+ * the head it last verified: a view within FULL_WALK_MS checks only the rows appended since
+ * (they must chain onto that head), and a full walk from the first row runs again after that.
+ * A broken chain is never cached: every view re-checks until it verifies.
  *
  * The cache is only a shortcut, never state: a new serverless instance starts with a full walk.
  */

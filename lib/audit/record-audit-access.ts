@@ -16,7 +16,6 @@ export type AuditAccess =
   | { action: "audit_log_viewed" }
   | { action: "audit_log_exported"; format: ExportFormat; filename: string };
 
-// eslint-disable-next-line no-control-regex -- header values are stripped of control characters on purpose
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
 
 function clean(value: string | null, max: number): string | null {

@@ -255,7 +255,11 @@ export const auditLogs = pgTable(
     index("audit_logs_occurred_idx").on(t.occurredAt, t.seq),
     index("audit_logs_user_idx").on(t.userId, t.occurredAt, t.seq),
     index("audit_logs_provider_idx").on(t.providerSlug, t.occurredAt, t.seq),
-    index("audit_logs_outcome_idx").on(t.outcome, t.occurredAt, t.seq),
+    // Workflow last: "failures only" still pages by (occurred_at, seq), and the timeline's
+    // chart counts outcomes per day from the index alone (an index-only scan).
+    index("audit_logs_outcome_idx").on(t.outcome, t.occurredAt, t.seq, t.workflow),
+    // The workflow filter; audit-log access rows are rare in a large log and need it.
+    index("audit_logs_workflow_idx").on(t.workflow, t.occurredAt, t.seq),
     index("audit_logs_correlation_idx").on(t.correlationId),
     index("audit_logs_connection_idx").on(t.connectionId),
   ],

@@ -10,6 +10,7 @@ import { getDb } from "../db/client";
 import { devMailbox } from "../db/schema";
 import { env } from "../env";
 import { getLogger } from "../logger";
+import { smtpTransportOptions } from "./smtp-transport-options";
 
 export interface OutgoingEmail {
   to: string;
@@ -29,12 +30,8 @@ export interface SentEmail {
 const globalForMail = globalThis as typeof globalThis & { __ledgerlinkSmtp?: Transporter };
 
 function smtpTransport(url: string): Transporter {
-  globalForMail.__ledgerlinkSmtp ??= nodemailer.createTransport(url, {
-    // Fail fast: the callers retry with backoff, a hung socket helps nobody.
-    connectionTimeout: 5_000,
-    greetingTimeout: 5_000,
-    socketTimeout: 10_000,
-  });
+  // Fail fast (the callers retry with backoff) and without Nagle delays: see smtp-transport-options.ts.
+  globalForMail.__ledgerlinkSmtp ??= nodemailer.createTransport(smtpTransportOptions(url));
   return globalForMail.__ledgerlinkSmtp;
 }
 

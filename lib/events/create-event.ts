@@ -16,7 +16,7 @@ export interface CreateEventOptions {
 }
 
 const SYSTEM: Actor = Object.freeze({ type: "system" });
-// eslint-disable-next-line no-control-regex -- header values are stripped of control characters on purpose
+/** C0 controls and DEL: never part of a real IP or user agent, and Postgres refuses NUL. */
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
 
 /** Header-derived text: no control characters (Postgres refuses NUL), bounded length. */

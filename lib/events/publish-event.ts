@@ -1,8 +1,8 @@
-import { getDb, type Transaction } from "../db/client";
+import type { Transaction } from "../db/client";
 import { getLogger } from "../logger";
 import { dispatchEvent } from "./dispatch-event";
 import type { DomainEvent } from "./events";
-import { recordEvent } from "./record-event";
+import { recordEvent, recordEventNow } from "./record-event";
 
 export interface PublishOptions {
   /** Record the event in this transaction; the caller then calls `dispatchEvent` after the commit. */
@@ -23,7 +23,7 @@ export async function publishEvent(event: DomainEvent, { tx }: PublishOptions = 
     return;
   }
   try {
-    await recordEvent(await getDb(), event);
+    await recordEventNow(event);
   } catch (error) {
     getLogger().error({ err: error, event }, "could not record the event in the outbox; dispatching it anyway");
   }

@@ -1,6 +1,12 @@
 import type { Executor } from "../db/client";
+import { getDb } from "../db/client";
 import { eventOutbox } from "../db/schema";
 import type { DomainEvent } from "./events";
+import { groupCommit } from "./group-commit";
+
+function outboxRow(event: DomainEvent) {
+  return { eventId: event.eventId, type: event.type, payload: event, createdAt: new Date() };
+}
 
 /**
  * Writes the event to the outbox. For an outcome event, pass the transaction that makes the
@@ -8,8 +14,12 @@ import type { DomainEvent } from "./events";
  * commit still leaves the event for the recovery pass. Recording an event twice is a no-op.
  */
 export async function recordEvent(executor: Executor, event: DomainEvent): Promise<void> {
-  await executor
-    .insert(eventOutbox)
-    .values({ eventId: event.eventId, type: event.type, payload: event, createdAt: new Date() })
-    .onConflictDoNothing({ target: eventOutbox.eventId });
+  await executor.insert(eventOutbox).values(outboxRow(event)).onConflictDoNothing({ target: eventOutbox.eventId });
 }
+
+/** `recordEvent` outside any transaction; events recorded at the same moment share one insert (group commit). */
+export const recordEventNow: (event: DomainEvent) => Promise<void> = groupCommit(async (events: DomainEvent[]) => {
+  const db = await getDb();
+  await db.insert(eventOutbox).values(events.map(outboxRow)).onConflictDoNothing({ target: eventOutbox.eventId });
+  return events.map(() => undefined);
+});

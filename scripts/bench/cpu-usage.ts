@@ -23,3 +23,17 @@ export function processCpuSeconds(pid: number): number | null {
 export function totalCpuSeconds(pids: readonly number[]): number {
   return pids.reduce((sum, pid) => sum + (processCpuSeconds(pid) ?? 0), 0);
 }
+
+/**
+ * Busy CPU seconds of the whole machine so far (all cores, from /proc/stat), or null off
+ * Linux. Compared with a benchmark's own processes it shows how much else was running.
+ */
+export function machineBusyCpuSeconds(): number | null {
+  try {
+    const [cpuLine] = readFileSync("/proc/stat", "utf8").split("\n");
+    const [, user, nice, system, _idle, _iowait, irq, softirq, steal] = cpuLine!.trim().split(/\s+/).map(Number);
+    return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}

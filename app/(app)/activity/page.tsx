@@ -1,18 +1,79 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 
+import { ActivityList } from "@/components/audit/activity-list";
+import { Pager } from "@/components/audit/pager";
 import { PageShell } from "@/components/page-shell";
+import { firstParam } from "@/lib/audit/queries/audit-filters";
+import { listAuditRuns } from "@/lib/audit/queries/list-audit-runs";
+import { DOMAIN_WORKFLOWS, type RunFilter } from "@/lib/audit/queries/run-filter";
 import { requireUser } from "@/lib/auth/guards";
 
 export const metadata: Metadata = { title: "Activity" };
 
-export default async function ActivityPage() {
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+const PAGE_SIZE = 25;
+
+function href(params: Record<string, string | null | undefined>): string {
+  const query = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => !!e[1])).toString();
+  return query ? `/activity?${query}` : "/activity";
+}
+
+/**
+ * The signed-in person's own audit trail (DESIGN.md §5): their connects, disconnects and
+ * refreshes — scheduled ones included — in plain words, with the IP address and device.
+ * The emails' "wasn't you?" line links here. Only rows about this user, by the query itself.
+ */
+export default async function ActivityPage({ searchParams }: { searchParams: SearchParams }) {
   const user = await requireUser("/activity");
+  const params = await searchParams;
+  const problemsOnly = firstParam(params, "show") === "problems";
+  const filter: RunFilter = { userId: user.id, workflows: DOMAIN_WORKFLOWS, outcome: problemsOnly ? "failed" : undefined };
+  const page = await listAuditRuns({ filter, older: firstParam(params, "older"), newer: firstParam(params, "newer"), pageSize: PAGE_SIZE });
+  const show = problemsOnly ? "problems" : undefined;
+
   return (
     <PageShell user={user}>
       <h1 className="text-2xl font-semibold">Activity</h1>
-      <p className="mt-2 rounded-md border border-dashed border-zinc-300 bg-white p-6 text-zinc-600">
-        Nothing has happened to your connections yet.
+      <p className="mt-1 text-sm text-zinc-600">
+        Everything that happened to your connections, newest first (times in UTC). If something here wasn&apos;t you, disconnect that
+        connection on the{" "}
+        <Link href="/connections" className="underline">
+          Connections
+        </Link>{" "}
+        page and sign out of devices you don&apos;t use.
       </p>
+
+      <nav aria-label="Which activity" className="mt-4 flex gap-2 text-sm">
+        <Link
+          href="/activity"
+          aria-current={problemsOnly ? undefined : "page"}
+          className="rounded-md px-3 py-1.5 hover:bg-zinc-100 aria-[current=page]:bg-zinc-900 aria-[current=page]:text-white"
+        >
+          Everything
+        </Link>
+        <Link
+          href="/activity?show=problems"
+          aria-current={problemsOnly ? "page" : undefined}
+          className="rounded-md px-3 py-1.5 hover:bg-zinc-100 aria-[current=page]:bg-zinc-900 aria-[current=page]:text-white"
+        >
+          Only problems
+        </Link>
+      </nav>
+
+      {page.runs.length === 0 ? (
+        <p className="mt-4 rounded-md border border-dashed border-zinc-300 bg-white p-6 text-zinc-600">
+          {problemsOnly ? "Nothing has gone wrong with your connections." : "Nothing has happened to your connections yet."}
+        </p>
+      ) : (
+        <ActivityList runs={page.runs} />
+      )}
+      <Pager
+        label="Activity pages"
+        newerHref={page.newer ? href({ show, newer: page.newer }) : null}
+        olderHref={page.older ? href({ show, older: page.older }) : null}
+      />
     </PageShell>
   );
 }

@@ -1,16 +1,136 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { Suspense } from "react";
 
+import { AuditFiltersForm } from "@/components/audit/audit-filters-form";
+import { AuditRunList } from "@/components/audit/audit-run-list";
+import { IntegrityStatus, IntegrityStatusPending } from "@/components/audit/integrity-status";
+import { Pager } from "@/components/audit/pager";
+import { RunsChartPending, RunsPerDay } from "@/components/audit/runs-chart";
 import { PageShell } from "@/components/page-shell";
+import { recordAuditAccess } from "@/lib/audit/record-audit-access";
+import { firstParam, hasFilters, hrefWith, parseAuditFilters, type FilterName } from "@/lib/audit/queries/audit-filters";
+import { listAuditProviders } from "@/lib/audit/queries/list-audit-providers";
+import { listAuditRuns, type RunPage } from "@/lib/audit/queries/list-audit-runs";
+import { resolveRunFilter } from "@/lib/audit/queries/run-filter";
 import { requireAdmin } from "@/lib/auth/guards";
 
 export const metadata: Metadata = { title: "Audit" };
 
-export default async function AdminAuditPage() {
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+const FILTER_TEXT: Record<FilterName, string> = {
+  user: "user email",
+  provider: "provider",
+  workflow: "workflow",
+  outcome: "outcome",
+  reason: "reason",
+  from: "from date",
+  to: "to date",
+  correlation: "correlation id",
+};
+
+/** A prefetch is not someone reading the log: it renders nothing the admin sees, so it is not recorded. */
+function isPrefetch(requestHeaders: Headers): boolean {
+  return requestHeaders.has("next-router-prefetch") || /prefetch/i.test(requestHeaders.get("sec-purpose") ?? requestHeaders.get("purpose") ?? "");
+}
+
+export default async function AdminAuditPage({ searchParams }: { searchParams: SearchParams }) {
   const user = await requireAdmin("/admin/audit");
+  const params = await searchParams;
+  const { filters, ignored } = parseAuditFilters(params);
+  const older = firstParam(params, "older");
+  const newer = firstParam(params, "newer");
+  // The filter form submits its empty fields too: show (and share, and record) the clean URL.
+  if (ignored.length === 0 && Object.values(params).some((v) => v === "")) {
+    redirect(hrefWith("/admin/audit", filters, { older, newer }));
+  }
+
+  const requestHeaders = await headers();
+  const filter = await resolveRunFilter(filters, { withoutWorkflow: "domain" });
+  const emptyPage: RunPage = { runs: [], newer: null, older: null };
+  // Recorded with the reads, not after: if the view cannot be recorded, the page fails.
+  const [, page, providers] = await Promise.all([
+    isPrefetch(requestHeaders)
+      ? null
+      : recordAuditAccess({ access: { action: "audit_log_viewed" }, adminId: user.id, filters, headers: requestHeaders }),
+    filter ? listAuditRuns({ filter, older, newer }) : emptyPage,
+    listAuditProviders(),
+  ]);
+
   return (
     <PageShell user={user}>
       <h1 className="text-2xl font-semibold">Audit timeline</h1>
-      <p className="mt-2 rounded-md border border-dashed border-zinc-300 bg-white p-6 text-zinc-600">No audit rows yet.</p>
+      <p className="mt-1 text-sm text-zinc-600">
+        Every connect, disconnect and token refresh, one row per run (its attempt and its outcome), newest first. Open a run for its events,
+        metadata and emails. Times are UTC.
+      </p>
+
+      <div className="mt-4">
+        <Suspense fallback={<IntegrityStatusPending />}>
+          <IntegrityStatus />
+        </Suspense>
+      </div>
+
+      {ignored.length > 0 ? (
+        <p role="alert" className="mt-4 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
+          Ignored an invalid {ignored.map((name) => FILTER_TEXT[name]).join(", ")} in the address.
+        </p>
+      ) : null}
+      {filters.user && !filter ? (
+        <p role="alert" className="mt-4 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
+          No user has the email address {filters.user}.
+        </p>
+      ) : null}
+
+      <section aria-label="Filters" className="mt-4">
+        <AuditFiltersForm filters={filters} providers={providers} />
+      </section>
+
+      <section aria-label="Chart" className="mt-4">
+        <Suspense fallback={<RunsChartPending />}>
+          <RunsPerDay filter={filter} />
+        </Suspense>
+      </section>
+
+      <section aria-labelledby="runs-heading" className="mt-6">
+        <div className="flex flex-wrap items-baseline justify-between gap-3">
+          <h2 id="runs-heading" className="text-lg font-medium">
+            Runs
+          </h2>
+          <p className="flex flex-wrap items-center gap-3 text-sm">
+            <span className="text-zinc-600">Download {hasFilters(filters) ? "every run matching these filters" : "the whole log"}:</span>
+            {/* Plain links: a download, never prefetched. */}
+            <a href={hrefWith("/admin/audit/export", filters, { format: "csv" })} className="rounded-md border border-zinc-300 bg-white px-3 py-1 font-medium hover:bg-zinc-100">
+              Export CSV
+            </a>
+            <a href={hrefWith("/admin/audit/export", filters, { format: "ndjson" })} className="rounded-md border border-zinc-300 bg-white px-3 py-1 font-medium hover:bg-zinc-100">
+              Export NDJSON
+            </a>
+          </p>
+        </div>
+        {!filters.workflow ? (
+          <p className="mt-1 text-xs text-zinc-600">
+            Without a workflow filter an export also holds the audit log&apos;s own access records (choose “Audit log access” to see them here).
+          </p>
+        ) : null}
+
+        {page.runs.length === 0 ? (
+          <p className="mt-3 rounded-md border border-dashed border-zinc-300 bg-white p-6 text-zinc-600">
+            {hasFilters(filters) ? "No runs match these filters." : "No audit rows yet."}
+          </p>
+        ) : (
+          <AuditRunList runs={page.runs} />
+        )}
+        <Pager
+          label="Timeline pages"
+          newerHref={page.newer ? hrefWith("/admin/audit", filters, { newer: page.newer }) : null}
+          olderHref={page.older ? hrefWith("/admin/audit", filters, { older: page.older }) : null}
+        />
+      </section>
+
+      <p className="mt-8 text-xs text-zinc-500">Viewing and exporting the audit log are recorded in it, with the filters used.</p>
     </PageShell>
   );
 }

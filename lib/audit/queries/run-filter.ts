@@ -62,10 +62,13 @@ export async function resolveRunFilter(
   };
 }
 
-/** An Attempted row whose run has no outcome (yet). */
-export const NO_OUTCOME_YET = sql`not exists (
-  select 1 from audit_logs o
-  where o.correlation_id = ${auditLogs.correlationId} and o.outcome <> 'attempted')`;
+/**
+ * An Attempted row whose run has no outcome (yet). A scalar subquery rather than NOT EXISTS:
+ * under an OR, Postgres would turn NOT EXISTS into a hashed subplan that reads the whole table
+ * to build its hash; this form is one probe of the correlation index per candidate row.
+ */
+export const NO_OUTCOME_YET = sql`(select o.seq from audit_logs o
+  where o.correlation_id = ${auditLogs.correlationId} and o.outcome <> 'attempted' limit 1) is null`;
 
 /**
  * The WHERE conditions of a filter. `anchors: true` keeps one row per run (for listing runs);

@@ -1,0 +1,52 @@
+import type { NextRequest } from "next/server";
+
+import { EXPORT_FORMATS, type ExportFormat } from "@/lib/audit/audit-access";
+import { recordAuditAccess } from "@/lib/audit/record-audit-access";
+import { contentDisposition, EXPORT_CONTENT_TYPES, exportFilename } from "@/lib/audit/queries/audit-export-format";
+import { parseAuditFilters } from "@/lib/audit/queries/audit-filters";
+import { auditExportStream } from "@/lib/audit/queries/export-audit-log";
+import { resolveRunFilter } from "@/lib/audit/queries/run-filter";
+import { requireAdmin } from "@/lib/auth/guards";
+import { getLogger } from "@/lib/logger";
+
+/**
+ * `GET /admin/audit/export?format=csv|ndjson&<the timeline's filters>`: admins only (404 for
+ * everyone else, like the page). Streams every event of the matching runs; without filters,
+ * the whole log. The export is recorded in the audit log before the first byte is sent.
+ */
+export async function GET(request: NextRequest) {
+  const admin = await requireAdmin("/admin/audit");
+  const params = request.nextUrl.searchParams;
+  const format = params.get("format");
+  if (!EXPORT_FORMATS.includes(format as ExportFormat)) {
+    return Response.json({ error: "format must be csv or ndjson" }, { status: 400 });
+  }
+  const { filters, ignored } = parseAuditFilters(params);
+  // An export is a copy of the data: never widen it by dropping a filter that did not parse.
+  if (ignored.length > 0) {
+    return Response.json({ error: `invalid filter: ${ignored.join(", ")}` }, { status: 400 });
+  }
+  const exportFormat = format as ExportFormat;
+  const filter = await resolveRunFilter(filters, { withoutWorkflow: "all" });
+  const filename = exportFilename(filters, exportFormat);
+  await recordAuditAccess({
+    access: { action: "audit_log_exported", format: exportFormat, filename },
+    adminId: admin.id,
+    filters,
+    headers: request.headers,
+  });
+
+  const body = auditExportStream({
+    filter,
+    format: exportFormat,
+    onError: (error) => getLogger().error({ err: error, filename }, "audit export failed mid-stream"),
+  });
+  return new Response(body, {
+    headers: {
+      "content-type": EXPORT_CONTENT_TYPES[exportFormat],
+      "content-disposition": contentDisposition(filename),
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
+}

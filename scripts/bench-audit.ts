@@ -1,0 +1,268 @@
+/**
+ * `npm run bench:audit [-- --rows 1000000 --iterations 60 --server postgres://postgres@127.0.0.1:5432/postgres]`
+ *
+ * The admin timeline and the export on a large log. Creates a throwaway Postgres database
+ * (dropped at the end, also on failure), applies the migrations, fills `audit_logs` with
+ * `--rows` rows in one SQL statement (a year of runs: 85% scheduled refreshes, 10% connects,
+ * 5% disconnects, 5% failures, a few runs without an outcome, 2,000 people, six providers),
+ * VACUUM ANALYZEs it like autovacuum would, then measures with the app's own query code:
+ *
+ * - the timeline's page data (anchors + the runs' rows + people + emails: what one page load
+ *   reads) for the first page, page 1,000 by cursor, page 1,000 by OFFSET (for comparison),
+ *   one user, one provider over 30 days, failures only — median and p95;
+ * - the chart's per-day counts over 30 days;
+ * - the export of every row (CSV through the same ReadableStream the route returns):
+ *   rows per second and peak memory;
+ * - EXPLAIN (ANALYZE) of each view's anchor query, and which index it used.
+ *
+ * The rows carry placeholder hashes: the chain's writer and verifier are measured by
+ * `npm run bench:events`; here only reading is.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+
+import postgres from "postgres";
+
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: "string", default: "1000000" },
+    iterations: { type: "string", default: "60" },
+    server: { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
+    "keep-database": { type: "boolean", default: false },
+  },
+});
+const ROWS = Number(args.rows);
+const ITERATIONS = Number(args.iterations);
+const PAGE = 50;
+
+const databaseName = `ledgerlink_bench_audit_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+const serverUrl = new URL(args.server);
+const databaseUrl = new URL(args.server);
+databaseUrl.pathname = `/${databaseName}`;
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "ledgerlink-bench-audit-"));
+const admin = postgres(serverUrl.toString(), { max: 1, onnotice: () => {} });
+
+// Before the app's modules load: the environment is read once, on first use.
+Object.assign(process.env, {
+  NODE_ENV: "production",
+  DATABASE_URL: databaseUrl.toString(),
+  DATA_DIR: dataDir,
+  AUTH_SECRET: randomBytes(32).toString("base64url"),
+  CRON_SECRET: randomBytes(32).toString("base64url"),
+  TOKEN_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString("base64")}`,
+  SANDBOX_BANK: "on",
+  LOG_LEVEL: "warn",
+});
+
+const fmt = (n: number) => Number(n.toFixed(2));
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+async function time(fn: () => Promise<unknown>): Promise<{ medianMs: number; p95Ms: number; maxMs: number }> {
+  for (let i = 0; i < 5; i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < ITERATIONS; i++) {
+    const t0 = performance.now();
+    await fn();
+    samples.push(performance.now() - t0);
+  }
+  samples.sort((a, b) => a - b);
+  return { medianMs: fmt(percentile(samples, 50)), p95Ms: fmt(percentile(samples, 95)), maxMs: fmt(samples.at(-1)!) };
+}
+
+/** A year of runs ending now, two rows each (one when the run has no outcome), generated in the database. */
+const FILL = (runs: number) => `
+  insert into audit_logs (event_id, event_type, action, outcome, workflow, actor_type, actor_user_id, user_id,
+    provider_id, provider_slug, connection_id, reason, needs_user_action, correlation_id, ip_address, user_agent,
+    occurred_at, recorded_at, metadata, prev_hash, hash)
+  select gen_random_uuid(), e.event_type, e.action, e.outcome::audit_outcome, r.workflow, r.actor_type,
+    case when r.actor_type = 'user' then r.user_id end, r.user_id, r.provider, r.provider,
+    case when r.workflow = 'connect' and e.step = 0 then null else r.connection_id end,
+    case when e.step = 1 and r.failed then r.reason end,
+    case when e.step = 1 and r.failed and r.workflow = 'refresh' then r.reason in ('refresh_token_expired', 'provider_revoked') end,
+    r.correlation_id, case when r.actor_type = 'user' then '203.0.113.' || (r.u % 250) end,
+    case when r.actor_type = 'user' then 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' end,
+    r.at + e.step * r.duration, r.at + e.step * r.duration,
+    jsonb_build_object('providerName', initcap(replace(r.provider, '-', ' ')), 'requestId', null)
+      || case when e.step = 1 and r.failed then jsonb_build_object('reasonText', 'Seeded failure.') else '{}'::jsonb end,
+    md5(g::text || e.step), md5(g::text || e.step || 'h')
+  from generate_series(1, ${runs}) g
+  cross join lateral (select
+      (abs(hashint4(g * 7)) % 2000) as u, random() as w, random() as o, random() as p) k
+  cross join lateral (select
+      'bench-user-' || k.u as user_id,
+      k.u,
+      case when k.w < 0.85 then 'refresh' when k.w < 0.95 then 'connect' else 'disconnect' end as workflow,
+      case when k.w < 0.85 and random() < 0.95 then 'system' else 'user' end as actor_type,
+      case when k.p < 0.40 then 'sandbox-bank' when k.p < 0.65 then 'schwab' when k.p < 0.80 then 'acme-bank'
+           when k.p < 0.90 then 'globex-brokerage' when k.p < 0.97 then 'initech-card' else 'umbrella-crypto' end as provider,
+      md5('conn' || k.u || floor(k.p * 3))::uuid as connection_id,
+      md5('corr' || g)::uuid as correlation_id,
+      k.o < 0.05 as failed, k.o >= 0.995 as open,
+      (array['network_error', 'provider_unavailable', 'rate_limited', 'refresh_token_expired', 'provider_revoked'])[1 + (g % 5)] as reason,
+      now() - interval '365 days' + (g::double precision / ${runs}) * interval '365 days' as at,
+      (50 + random() * 3000) * interval '1 millisecond' as duration) r
+  cross join lateral (values
+      (0, case r.workflow when 'refresh' then 'ProviderTokenRefreshAttempted' when 'connect' then 'ProviderConnectionAttempted' else 'ProviderDisconnectionAttempted' end,
+          case r.workflow when 'refresh' then 'provider_token_refresh_attempted' when 'connect' then 'provider_connection_attempted' else 'provider_disconnection_attempted' end,
+          'attempted'),
+      (1, case r.workflow when 'refresh' then 'ProviderTokenRefresh' when 'connect' then 'ProviderConnection' else 'ProviderDisconnection' end || case when r.failed then 'Failed' else 'Succeeded' end,
+          case r.workflow when 'refresh' then case when r.failed then 'provider_token_refresh_failed' else 'provider_token_refreshed' end
+                          when 'connect' then case when r.failed then 'provider_connection_failed' else 'provider_connected' end
+                          else case when r.failed then 'provider_disconnection_failed' else 'provider_disconnected' end end,
+          case when r.failed then 'failed' else 'succeeded' end)) e(step, event_type, action, outcome)
+  where not (e.step = 1 and r.open and not r.failed)
+  order by g, e.step`;
+
+async function main() {
+  await admin.unsafe(`create database "${databaseName}"`);
+  console.log(`database ${databaseName} created on ${serverUrl.host}`);
+  const { closeDb, getDb, queryRows } = await import("../lib/db/client");
+  const { migrateDatabase } = await import("../lib/db/migrate");
+  const { sql } = await import("drizzle-orm");
+  const { listAuditRuns, loadRuns } = await import("../lib/audit/queries/list-audit-runs");
+  const { anchorQuery, anchorCursor, findAnchors } = await import("../lib/audit/queries/audit-anchors");
+  const { decodeCursor } = await import("../lib/audit/queries/audit-cursor");
+  const { DOMAIN_WORKFLOWS } = await import("../lib/audit/queries/run-filter");
+  const { countRunsPerDay } = await import("../lib/audit/queries/count-runs-per-day");
+  const { auditExportStream } = await import("../lib/audit/queries/export-audit-log");
+  type RunFilter = import("../lib/audit/queries/run-filter").RunFilter;
+
+  try {
+    await migrateDatabase();
+    const db = await getDb();
+    const direct = postgres(databaseUrl.toString(), { max: 1, onnotice: () => {} });
+    let t0 = performance.now();
+    // Roughly two rows per run; a few runs have no outcome row.
+    await direct.unsafe(`select setseed(0.42)`);
+    await direct.unsafe(FILL(Math.round(ROWS / 1.995) - 100));
+    // Admins reading the log now and then: rare rows in a big table.
+    await direct.unsafe(`insert into audit_logs (event_id, event_type, action, outcome, workflow, actor_type, actor_user_id, user_id,
+        provider_id, provider_slug, correlation_id, occurred_at, recorded_at, metadata, prev_hash, hash)
+      select gen_random_uuid(), 'AuditLogViewed', 'audit_log_viewed', 'succeeded', 'admin', 'user', 'bench-admin', 'bench-admin',
+        'ledgerlink', 'ledgerlink', gen_random_uuid(), now() - g * interval '3 days', now() - g * interval '3 days',
+        '{"requestId": null, "filters": {}}', md5(g::text), md5(g::text || 'h')
+      from generate_series(1, 200) g`);
+    const fillSeconds = (performance.now() - t0) / 1000;
+    t0 = performance.now();
+    await direct.unsafe("vacuum analyze audit_logs");
+    const [{ rows, size }] = (await direct`select count(*)::int as rows, pg_size_pretty(pg_total_relation_size('audit_logs')) as size from audit_logs`) as unknown as [
+      { rows: number; size: string },
+    ];
+    console.log(`filled ${rows.toLocaleString("en")} rows in ${fillSeconds.toFixed(1)} s, vacuum analyze ${((performance.now() - t0) / 1000).toFixed(1)} s; table + indexes ${size}`);
+    await direct.end();
+
+    const [busiest] = await queryRows<{ user_id: string; n: number }>(db, sql`select user_id, count(*)::int as n from audit_logs group by 1 order by 2 desc limit 1`);
+    const now = new Date();
+    const views: { name: string; filter: RunFilter; cursor?: string; offset?: number }[] = [];
+    const domain = { workflows: DOMAIN_WORKFLOWS };
+    const [deep] = await findAnchors(db, { filter: domain, direction: "older", limit: 1, offset: 999 * PAGE - 1 });
+    views.push({ name: "first page", filter: domain });
+    views.push({ name: "page 1,000 by cursor", filter: domain, cursor: anchorCursor(deep!) });
+    views.push({ name: "page 1,000 by OFFSET", filter: domain, offset: 999 * PAGE });
+    views.push({ name: `one user (${busiest!.n} rows)`, filter: { ...domain, userId: busiest!.user_id } });
+    views.push({ name: "one provider, last 30 days", filter: { ...domain, providerSlug: "acme-bank", start: new Date(now.getTime() - 30 * 86_400_000), end: now } });
+    views.push({ name: "failures only", filter: { ...domain, outcome: "failed" } });
+    views.push({ name: "workflow: disconnect", filter: { workflows: ["disconnect"] } });
+    views.push({ name: "audit log access (rare rows)", filter: { workflows: ["admin"] } });
+
+    const results: Record<string, unknown>[] = [];
+    for (const view of views) {
+      const page = () =>
+        view.offset !== undefined
+          ? anchorQuery(db, { filter: view.filter, direction: "older", limit: PAGE + 1, offset: view.offset }).then((anchors) =>
+              loadRuns(db, anchors.slice(0, PAGE).map((a) => ({ seq: Number(a.seq), correlationId: a.correlationId, occurredUs: String(a.occurredUs) }))),
+            )
+          : listAuditRuns({ filter: view.filter, older: view.cursor, pageSize: PAGE, db });
+      const anchorsOnly = () =>
+        anchorQuery(db, { filter: view.filter, direction: "older", limit: PAGE + 1, offset: view.offset, cursor: decodeCursor(view.cursor) });
+      const runs = await page();
+      const pageTiming = await time(page);
+      const anchorTiming = await time(anchorsOnly);
+      const plan = await queryRows<{ "QUERY PLAN": string }>(db, sql`explain (analyze, buffers) ${anchorsOnly()}`);
+      const text = plan.map((r) => r["QUERY PLAN"]).join("\n");
+      const indexes = [...new Set([...text.matchAll(/Index (?:Only )?Scan(?: Backward)? using (\w+)|Bitmap Index Scan on (\w+)/g)].map((m) => m[1] ?? m[2]))];
+      results.push({
+        view: view.name,
+        runs: Array.isArray(runs) ? runs.length : runs.runs.length,
+        "page median ms": pageTiming.medianMs,
+        "page p95 ms": pageTiming.p95Ms,
+        "anchors median ms": anchorTiming.medianMs,
+        "anchors p95 ms": anchorTiming.p95Ms,
+        "index used": indexes.join(", ") || "none",
+        "seq scan": /Seq Scan on audit_logs/.test(text) ? "YES" : "no",
+      });
+      console.log(`\n── EXPLAIN ANALYZE: ${view.name}\n${text}`);
+    }
+
+    const chart = await time(() => countRunsPerDay({ filter: domain, db }));
+    const chartPlan = await queryRows<{ "QUERY PLAN": string }>(
+      db,
+      sql`explain (analyze) select to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD'), outcome, count(*) from audit_logs
+          where workflow <> 'admin' and outcome <> 'attempted' and occurred_at >= now() - interval '30 days' group by 1, 2`,
+    );
+    console.log(`\n── EXPLAIN ANALYZE: chart, last 30 days\n${chartPlan.map((r) => r["QUERY PLAN"]).join("\n")}`);
+
+    // The export of every row, through the stream the route returns.
+    global.gc?.();
+    const baseline = process.memoryUsage();
+    let peakRss = baseline.rss;
+    let peakHeap = baseline.heapUsed;
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      peakRss = Math.max(peakRss, m.rss);
+      peakHeap = Math.max(peakHeap, m.heapUsed);
+    }, 50);
+    t0 = performance.now();
+    const reader = auditExportStream({ filter: {}, format: "csv", db }).getReader();
+    let bytes = 0;
+    let lines = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      for (let i = 0; i < value.length; i++) if (value[i] === 10) lines += 1;
+    }
+    clearInterval(sampler);
+    const exportSeconds = (performance.now() - t0) / 1000;
+    const exportRows = lines - 1;
+    const exported = {
+      rows: exportRows,
+      complete: exportRows === rows ? "yes" : `NO (${rows} in the table)`,
+      seconds: fmt(exportSeconds),
+      rowsPerSecond: Math.round(exportRows / exportSeconds),
+      megabytes: fmt(bytes / 1e6),
+      baselineRssMB: fmt(baseline.rss / 1e6),
+      peakRssMB: fmt(peakRss / 1e6),
+      peakHeapUsedMB: fmt(peakHeap / 1e6),
+    };
+
+    console.log(`\ntimeline (${ITERATIONS} runs each after 5 warm-ups; page = anchors + rows + people + emails, ${PAGE} runs):`);
+    console.table(results);
+    console.log("chart (runs per day by outcome, last 30 days):");
+    console.table({ chart });
+    console.log("export of the whole log (CSV stream):");
+    console.table({ export: exported });
+    console.log(JSON.stringify({ rows, timeline: results, chart, export: exported }));
+    if (exportRows !== rows) process.exitCode = 1;
+  } finally {
+    await closeDb();
+  }
+}
+
+let interrupted = false;
+process.once("SIGINT", () => {
+  interrupted = true;
+});
+
+try {
+  await main();
+} finally {
+  if (!args["keep-database"]) await admin.unsafe(`drop database if exists "${databaseName}" with (force)`);
+  await admin.end();
+  rmSync(dataDir, { recursive: true, force: true });
+  console.log(`database ${databaseName} ${args["keep-database"] ? "kept" : "dropped"}${interrupted ? " (interrupted)" : ""}`);
+}

@@ -1,0 +1,90 @@
+/**
+ * The integrity line of /admin/audit (lib/audit/chain-status.ts): it reports a verified chain,
+ * names the first tampered row — on a full walk and on the cheaper walk that continues from
+ * the last verified head — and never keeps a broken result.
+ */
+import { eq, sql } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+
+import { appendPastRun } from "@/lib/audit/append-workflow-run";
+import { auditChainStatus, forgetAuditChainStatus, FULL_WALK_MS } from "@/lib/audit/chain-status";
+import { getDb } from "@/lib/db/client";
+import { auditLogs } from "@/lib/db/schema";
+import { createTestUser } from "@/test/support/test-users";
+
+/** What only a superuser can do: change a row with the append-only triggers switched off. */
+async function tamper(statement: ReturnType<typeof sql>) {
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`alter table audit_logs disable trigger user`);
+    await tx.execute(statement);
+    await tx.execute(sql`alter table audit_logs enable trigger user`);
+  });
+}
+
+async function someRuns(count: number) {
+  const user = await createTestUser();
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const { events } = await appendPastRun({
+      workflow: "refresh",
+      outcome: "succeeded",
+      userId: user.id,
+      providerSlug: "sandbox-bank",
+      providerName: "Sandbox Bank",
+      connectionId: crypto.randomUUID(),
+      actor: { type: "system" },
+      startedAt: new Date(Date.UTC(2026, 3, 1) + i * 60_000),
+      durationMs: 300,
+    });
+    ids.push(...events.map((e) => e.eventId));
+  }
+  return ids;
+}
+
+afterEach(() => forgetAuditChainStatus());
+
+describe("the chain check on the admin page", () => {
+  it("reports a verified chain with its size, then names a tampered row, then verifies again once repaired", async () => {
+    const ids = await someRuns(3);
+    const ok = await auditChainStatus();
+    expect(ok).toMatchObject({ ok: true });
+    const db = await getDb();
+    const [{ n } = { n: 0 }] = await db.select({ n: sql<number>`count(*)::int` }).from(auditLogs);
+    expect(ok.totalRows).toBe(n);
+
+    const [victim] = await db.select().from(auditLogs).where(eq(auditLogs.eventId, ids[2]!));
+    await tamper(sql`update audit_logs set reason = 'provider_revoked' where seq = ${victim!.seq}`);
+    try {
+      forgetAuditChainStatus(); // a full walk
+      const broken = await auditChainStatus();
+      expect(broken).toMatchObject({ ok: false, firstBadSeq: victim!.seq, eventId: victim!.eventId, reason: expect.stringContaining("altered") });
+      // Not cached: the next view walks again and still says so.
+      expect(await auditChainStatus()).toMatchObject({ ok: false, firstBadSeq: victim!.seq });
+    } finally {
+      await tamper(sql`update audit_logs set reason = null where seq = ${victim!.seq}`);
+    }
+    expect(await auditChainStatus()).toMatchObject({ ok: true });
+  });
+
+  it("checks rows appended since the last verified head without walking everything, and catches a tampered one", async () => {
+    const first = await auditChainStatus();
+    expect(first.ok).toBe(true);
+    await someRuns(2);
+    const continued = await auditChainStatus();
+    expect(continued).toMatchObject({ ok: true, rows: 4, totalRows: first.totalRows + 4, fullWalkAt: first.fullWalkAt });
+
+    const more = await someRuns(1);
+    const db = await getDb();
+    const [victim] = await db.select().from(auditLogs).where(eq(auditLogs.eventId, more[1]!));
+    await tamper(sql`update audit_logs set ip_address = '198.51.100.66' where seq = ${victim!.seq}`);
+    try {
+      expect(await auditChainStatus()).toMatchObject({ ok: false, firstBadSeq: victim!.seq });
+    } finally {
+      await tamper(sql`update audit_logs set ip_address = null where seq = ${victim!.seq}`);
+    }
+    // After FULL_WALK_MS the walk starts from the first row again.
+    const later = await auditChainStatus({ now: new Date(Date.now() + FULL_WALK_MS + 1) });
+    expect(later).toMatchObject({ ok: true, rows: later.totalRows });
+  });
+});
