@@ -147,13 +147,16 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const nodeEnv = source.NODE_ENV === "production" || source.NODE_ENV === "test" ? source.NODE_ENV : "development";
   const isProduction = nodeEnv === "production";
   const dataDir = source.DATA_DIR || ".data";
-  const input: Record<string, string | undefined> = { ...source };
+  // An empty variable means "not set" (a blank line in .env, `FOO= cmd`), not an empty value.
+  const input: Record<string, string | undefined> = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value !== ""),
+  );
   const problems: string[] = [];
 
-  const missingSecrets = SECRET_NAMES.filter((name) => !source[name]);
+  const missingSecrets = SECRET_NAMES.filter((name) => !input[name]);
   let generatedSecrets: SecretName[] = [];
   if (isProduction) {
-    const required = [...missingSecrets, ...(source.DATABASE_URL ? [] : ["DATABASE_URL" as const])];
+    const required = [...missingSecrets, ...(input.DATABASE_URL ? [] : ["DATABASE_URL" as const])];
     if (isBuildPhase(source)) {
       // `next build` imports route modules; placeholders let it finish, start-up still refuses.
       for (const name of missingSecrets) input[name] = generateSecret(name);

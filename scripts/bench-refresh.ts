@@ -87,7 +87,7 @@ async function mapWithConcurrency<T>(count: number, concurrency: number, fn: (in
 const uuidv7Millis = (id: string) => parseInt(id.replace(/-/g, "").slice(0, 12), 16);
 
 async function startBankProcess(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/sandbox-bank.ts"], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/sandbox-bank.ts"], { env, stdio: ["ignore", "ignore", "inherit"] });
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the Sandbox Bank process exited with code ${child.exitCode}`);

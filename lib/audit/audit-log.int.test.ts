@@ -77,14 +77,21 @@ describe("audit_logs", () => {
 
 describe("the audit hash chain", () => {
   it("verifies, stays correct under concurrent writers, and names the first altered row", async () => {
-    const events = Array.from({ length: 5 }, () => sampleEvents()).flat();
-    await Promise.all(events.map((event) => appendAuditLog(entryFor(event))));
+    const events = Array.from({ length: 6 }, () => sampleEvents()).flat();
+    const db = await getDb();
+    // Half through this process's group commit, half as separate statements on separate
+    // connections (as other processes would), all at once: the advisory lock orders them.
+    const results = await Promise.all(
+      events.map((event, i) => (i % 2 === 0 ? appendAuditLog(entryFor(event)) : appendAuditLog(entryFor(event), db))),
+    );
+    const seqs = results.map((r) => r.seq);
+    expect(results.every((r) => r.inserted && Number.isInteger(r.seq) && r.seq! > 0)).toBe(true);
+    expect(new Set(seqs).size).toBe(events.length);
 
     const before = await verifyAuditChain({ batchSize: 7 });
     expect(before).toMatchObject({ ok: true });
     expect(before.rows).toBeGreaterThanOrEqual(events.length);
 
-    const db = await getDb();
     const [victim] = await db.select().from(auditLogs).where(eq(auditLogs.eventId, events[12]!.eventId));
     await tamper(sql`update audit_logs set ip_address = '198.51.100.66' where seq = ${victim!.seq}`);
     try {

@@ -42,14 +42,8 @@ export function summarize(samples: readonly number[]): Summary {
 /** A fixed-width table: one row per measured span. */
 export function formatTable(rows: Array<{ label: string; summary: Summary }>): string {
   const header = ["", "median ms", "p95 ms", "min ms", "max ms", "n"];
-  const body = rows.map(({ label, summary: s }) => [
-    label,
-    s.medianMs.toFixed(1),
-    s.p95Ms.toFixed(1),
-    s.minMs.toFixed(1),
-    s.maxMs.toFixed(1),
-    String(s.n),
-  ]);
+  const cell = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : "–");
+  const body = rows.map(({ label, summary: s }) => [label, cell(s.medianMs), cell(s.p95Ms), cell(s.minMs), cell(s.maxMs), String(s.n)]);
   const widths = header.map((_, column) => Math.max(...[header, ...body].map((row) => row[column]!.length)));
   const line = (row: string[]) =>
     row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ");

@@ -68,8 +68,13 @@ test("keys:rotate re-encrypts every credential with the new first key; the old k
   const [oldKey] = getEnv().TOKEN_ENCRYPTION_KEYS;
   const newKey = { kid: "rotated", key: Buffer.alloc(32, 9) };
 
+  // A value no key opens (corruption, a foreign write) is reported and does not block the rest.
+  const corrupt = await insertActiveConnection(user.id, null);
+  await (await getDb()).update(providerConnections).set({ accessTokenEnc: "not-a-sealed-value" }).where(eq(providerConnections.id, corrupt));
+
   const summary = await rotateTokenKeys({ cipher: createTokenCipher([newKey, oldKey!]), currentKeyId: "rotated" });
   expect(summary.connections).toBeGreaterThanOrEqual(1);
+  expect(summary.unreadable).toBeGreaterThanOrEqual(1);
 
   const db = await getDb();
   const [row] = await db.select().from(providerConnections).where(eq(providerConnections.id, id));
