@@ -1,5 +1,5 @@
 /**
- * `npm run bench:events [-- --events 10000 --concurrency 8 --server postgres://postgres@127.0.0.1:5432/postgres]`
+ * `npm run bench:events [-- --events 10000 --concurrency 32 --mix uniform --server postgres://postgres@127.0.0.1:5432/postgres]`
  *
  * Publishes events through the whole pipeline — outbox, logging, audit with the hash chain,
  * email (rendered and sent over SMTP to a local capture) — on a throwaway Postgres database
@@ -31,7 +31,8 @@ const { values: args } = parseArgs({
   options: {
     events: { type: "string", default: "10000" },
     "sequential-events": { type: "string", default: "1000" },
-    concurrency: { type: "string", default: "8" },
+    // Concurrent publishers, like concurrent requests: group commit needs several in flight to batch.
+    concurrency: { type: "string", default: "32" },
     server: { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
     "overhead-iterations": { type: "string", default: "200000" },
     mix: { type: "string", default: "uniform" },
