@@ -75,7 +75,7 @@ export async function refreshConnection({
 
     const correlationId = randomUUID();
     const base = { userId: row.userId, connectionId, providerId: row.providerSlug, providerSlug: row.providerSlug };
-    const attempted = createEvent("ProviderTokenRefreshAttempted", base, { correlationId, occurredAt: now });
+    const attempted = createEvent("ProviderTokenRefreshAttempted", base, { correlationId });
     await recordEvent(tx, attempted);
     events.push(attempted);
 
