@@ -8,6 +8,7 @@
  * Problems never contain a variable's value, so a secret pasted into the wrong variable
  * cannot leak into logs.
  */
+import type { OAuthProviderConfig } from "./oauth-configuration";
 import { SCHWAB_DEFAULT_SCOPES, SCHWAB_SLUG, schwabProvider } from "./schwab";
 
 export const PROVIDER_CATEGORIES = ["bank", "brokerage", "credit_card", "crypto", "other"] as const;
@@ -22,17 +23,9 @@ export type TokenAuthMethod = (typeof TOKEN_AUTH_METHODS)[number];
  * if also given, only for the `iss` check); otherwise `issuer` is discovered (RFC 8414 /
  * OIDC). A given `revocationEndpoint` wins over a discovered one.
  */
-export interface ProviderDefinition {
-  slug: string;
-  name: string;
+/** What the OAuth client needs (OAuthProviderConfig), plus what the app shows and stores. */
+export interface ProviderDefinition extends OAuthProviderConfig {
   category: ProviderCategory;
-  issuer?: string;
-  authorizationEndpoint?: string;
-  tokenEndpoint?: string;
-  revocationEndpoint?: string;
-  clientId: string;
-  clientSecret: string;
-  scopes: string[];
   tokenAuth: TokenAuthMethod;
   /** `${appUrl}/connections/callback/<slug>`, registered at the provider verbatim. */
   redirectUri: string;
