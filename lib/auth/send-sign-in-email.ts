@@ -4,13 +4,13 @@ import { SignInEmail } from "@/components/emails/sign-in-email";
 
 import { env } from "../env";
 import { getLogger } from "../logger";
-import { renderEmail } from "../email/render-email";
+import { renderEmailMessage } from "../email/render-email-message";
 import { sendEmail } from "../email/send-email";
 
 /** Auth.js `sendVerificationRequest`: our template, our transport (SMTP or the dev mailbox). */
 export async function sendSignInEmail({ identifier, url, expires }: { identifier: string; url: string; expires: Date }) {
   const host = new URL(url).host;
-  const { html, text } = await renderEmail(createElement(SignInEmail, { url, host, expiresAt: expires }));
+  const { html, text } = await renderEmailMessage(createElement(SignInEmail, { url, host, expiresAt: expires }));
   const sent = await sendEmail({ to: identifier, subject: "Sign in to Ledgerlink", html, text });
   if (sent.via === "dev-mailbox" && !env.isProduction) {
     // The link is a credential; printing it is only for the developer's own machine.
