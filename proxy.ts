@@ -1,9 +1,9 @@
 import { NextResponse, type NextRequest } from "next/server";
 
-/** Gives every request an id that log lines and events carry (kept if a proxy in front set one). */
+/** Gives every request an id that log lines and events carry (always ours: a client's is not trusted). */
 export function proxy(request: NextRequest) {
   const headers = new Headers(request.headers);
-  const requestId = headers.get("x-request-id") ?? crypto.randomUUID();
+  const requestId = crypto.randomUUID();
   headers.set("x-request-id", requestId);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("x-request-id", requestId);

@@ -37,9 +37,14 @@ export function runWithRequestContext<T>(context: Partial<RequestContext>, fn: (
   );
 }
 
-/** Reads the client's address and device from request headers (first hop of x-forwarded-for). */
+/**
+ * Reads the client's address and device from request headers. The address is the last hop
+ * of X-Forwarded-For: the one the nearest proxy added (Vercel replaces the header with the
+ * client's address), not the first, which the client can write itself. The request id is
+ * the one proxy.ts set.
+ */
 export function contextFromHeaders(headers: Headers): Pick<RequestContext, "requestId" | "ipAddress" | "userAgent"> {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  const forwarded = headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
   return {
     requestId: headers.get("x-request-id") ?? randomUUID(),
     ipAddress: forwarded || headers.get("x-real-ip") || null,

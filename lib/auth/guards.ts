@@ -21,10 +21,4 @@ export async function requireAdmin(returnTo: string): Promise<SignedInUser> {
   return user;
 }
 
-/** Only same-site relative paths are followed after sign-in (no open redirect). */
-export function safeReturnPath(value: unknown, fallback = "/connections"): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
-    return fallback;
-  }
-  return value;
-}
+export { safeReturnPath } from "./safe-return-path";

@@ -8,8 +8,12 @@ import { renderEmailMessage } from "../email/render-email-message";
 import { sendEmail } from "../email/send-email";
 
 /** Auth.js `sendVerificationRequest`: our template, our transport (SMTP or the dev mailbox). */
-export async function sendSignInEmail({ identifier, url, expires }: { identifier: string; url: string; expires: Date }) {
-  const host = new URL(url).host;
+export async function sendSignInEmail({ identifier, url: authUrl, expires }: { identifier: string; url: string; expires: Date }) {
+  // Auth.js builds the link from the request's Host / X-Forwarded-Host, which a client can
+  // forge to have a real token mailed to a site of its own. The link goes to APP_URL only.
+  const link = new URL(authUrl);
+  const url = new URL(`${link.pathname}${link.search}`, env.APP_URL).toString();
+  const host = new URL(env.APP_URL).host;
   const { html, text } = await renderEmailMessage(createElement(SignInEmail, { url, host, expiresAt: expires }));
   const sent = await sendEmail({ to: identifier, subject: "Sign in to Ledgerlink", html, text });
   if (sent.via === "dev-mailbox" && !env.isProduction) {

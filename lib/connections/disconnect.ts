@@ -41,12 +41,15 @@ export async function disconnectConnection({ userId, connectionId }: { userId: s
   };
   if (!live) return fail("connection_not_found");
 
-  const revocation = await revokeAtProvider(live);
   const succeeded = createEvent("ProviderDisconnectionSucceeded", base, { correlationId });
+  let revocation: RevocationOutcome = "no_credentials";
   try {
     const done = await db.transaction(async (tx) => {
+      // Revoke what the row holds under its lock, so a refresh cannot rotate the refresh
+      // token between our read and the revocation (we would revoke a dead one).
       const locked = await findOwnedConnection({ db: tx, userId, connectionId, forUpdate: true });
       if (!locked || locked.status === "disconnected") return false; // a concurrent disconnect won
+      revocation = await revokeAtProvider(locked);
       const now = new Date();
       await tx
         .update(providerConnections)

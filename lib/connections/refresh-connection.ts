@@ -29,7 +29,7 @@ import { assertTransition } from "./state-machine";
 
 export type RefreshOutcome =
   | { status: "refreshed"; connectionId: string; accessTokenExpiresAt: Date | null }
-  | { status: "skipped"; connectionId: string; why: "locked" | "not_found" | "not_active" | "not_due" | "backing_off" }
+  | { status: "skipped"; connectionId: string; why: "locked" | "not_found" | "not_active" | "not_due" | "backing_off" | "out_of_time" }
   | { status: "failed"; connectionId: string; reason: RefreshFailureReason; needsUserAction: boolean };
 
 export interface RefreshOptions {

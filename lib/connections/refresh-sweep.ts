@@ -27,25 +27,43 @@ export interface SweepSummary {
 }
 
 export interface SweepOptions {
-  /** Refreshes in flight at once (each holds a row lock and a database connection). */
+  /**
+   * Refreshes in flight at once. Each holds a row lock and a pooled database connection
+   * through its provider call, so keep it below the pool size (lib/db/client.ts) to leave
+   * connections for everything else.
+   */
   concurrency?: number;
+  /**
+   * Stop starting refreshes after this long (the rest wait for the next sweep): a sweep
+   * killed mid-flight (Vercel's maxDuration) would roll back tokens the provider already
+   * rotated. Default: 240 s, under the cron route's 300 s less two provider timeouts.
+   */
+  budgetMs?: number;
   /** Most connections refreshed in one sweep; the next sweep takes the rest. */
   limit?: number;
   now?: Date;
   recover?: boolean;
 }
 
-export async function runRefreshSweep({ concurrency = 8, limit = 5_000, now = new Date(), recover = true }: SweepOptions = {}): Promise<SweepSummary> {
+export async function runRefreshSweep({
+  concurrency = 4,
+  budgetMs = 240_000,
+  limit = 5_000,
+  now = new Date(),
+  recover = true,
+}: SweepOptions = {}): Promise<SweepSummary> {
   return runWithRequestContext({ actor: { type: "system" }, ipAddress: null, userAgent: "ledgerlink-refresh-sweep" }, async () => {
     const started = performance.now();
     const seenDueAt = new Date();
     const ids = await dueConnectionIds({ limit, now });
-    const outcomes = await mapWithConcurrency(ids, concurrency, (connectionId) =>
-      refreshConnection({ connectionId, lock: "skip", now, seenDueAt }).catch((error: unknown): RefreshOutcome => {
+    const deadline = performance.now() + budgetMs;
+    const outcomes = await mapWithConcurrency(ids, concurrency, (connectionId): Promise<RefreshOutcome> => {
+      if (performance.now() > deadline) return Promise.resolve({ status: "skipped", connectionId, why: "out_of_time" });
+      return refreshConnection({ connectionId, lock: "skip", now, seenDueAt }).catch((error: unknown): RefreshOutcome => {
         getLogger().error({ err: error, connectionId }, "refresh crashed");
         return { status: "failed", connectionId, reason: "network_error", needsUserAction: false };
-      }),
-    );
+      });
+    });
 
     const abandonedConnects = await closeAbandonedConnects(now);
     const reauthWarnings = await sendReauthWarnings(now);

@@ -28,9 +28,8 @@ export async function rotateTokenKeys({
   batchSize = 200,
 }: { cipher?: TokenCipher; currentKeyId?: string; batchSize?: number } = {}): Promise<RotationSummary> {
   const db = await getDb();
-  // Sealed values start with `v1.<kid>.`: the database finds the stale ones by prefix.
-  const stale = (column: AnyPgColumn) =>
-    and(isNotNull(column), sql`${column} not like ${`v1.${currentKeyId}.%`}`);
+  // Sealed values are `v1.<kid>.<iv>.<ciphertext>.<tag>`: the key id is the second field.
+  const stale = (column: AnyPgColumn) => and(isNotNull(column), sql`split_part(${column}, '.', 2) <> ${currentKeyId}`);
   const summary: RotationSummary = { connections: 0, codeVerifiers: 0, unreadable: 0 };
 
   // Walk by id so a row that cannot be re-encrypted is passed once, not forever.
@@ -72,7 +71,7 @@ export async function rotateTokenKeys({
   const states = await db
     .select({ stateHash: oauthStates.stateHash, sealed: oauthStates.codeVerifierEnc })
     .from(oauthStates)
-    .where(sql`${oauthStates.codeVerifierEnc} not like ${`v1.${currentKeyId}.%`}`);
+    .where(sql`split_part(${oauthStates.codeVerifierEnc}, '.', 2) <> ${currentKeyId}`);
   for (const state of states) {
     const context = codeVerifierContext(state.stateHash);
     try {

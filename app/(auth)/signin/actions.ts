@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 
 import { validatedAction } from "@/lib/actions/validated-action";
+import { allowSignInEmail } from "@/lib/auth/sign-in-rate-limit";
 import { signIn } from "@/lib/auth/auth";
 import { safeReturnPath } from "@/lib/auth/guards";
 
@@ -14,6 +15,9 @@ const schema = z.object({
 
 /** Sends a magic link, then shows where to look for it. */
 export const requestSignInLink = validatedAction(schema, async ({ email, callbackUrl }) => {
+  if (!(await allowSignInEmail(email))) {
+    return { status: "error", message: "Several sign-in links were sent recently. Please use the latest one or try again in 15 minutes." };
+  }
   // Auth.js would redirect to its own /api/auth/verify-request hop; go to our page directly.
   const next = await signIn("nodemailer", { email, redirectTo: safeReturnPath(callbackUrl), redirect: false });
   if (typeof next === "string" && new URL(next, "http://localhost").searchParams.has("error")) {

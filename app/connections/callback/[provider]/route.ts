@@ -14,9 +14,9 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
   const callbackUrl = new URL(`${env.APP_URL}/connections/callback/${encodeURIComponent(provider)}${request.nextUrl.search}`);
 
   const session = await auth();
-  if (!session?.user?.id) {
-    redirect(`/signin?callbackUrl=${encodeURIComponent(`${callbackUrl.pathname}${callbackUrl.search}`)}`);
-  }
+  // Without a session the state cannot be checked against a user. Never carry the code
+  // and state on through /signin: they would end up in the magic-link email.
+  if (!session?.user?.id) redirect("/signin?callbackUrl=%2Fconnections");
   const user = session.user;
   const result = await runWithRequestContext(
     { ...contextFromHeaders(await headers()), actor: { type: "user", userId: user.id } },
