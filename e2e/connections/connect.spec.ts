@@ -31,12 +31,14 @@ test("connect the Sandbox Bank and see it Active, with its audit rows and email"
   const [connection] = await connectionsOf(email);
   expect(connection).toMatchObject({ status: "active", alias: "Sandbox Bank" });
   expect(connection!.accessTokenEnc).toMatch(/^v1\.e2e1\./); // sealed, never plain
-  const audit = await auditOf(email, "connect");
-  expect(audit.map((a) => [a.action, a.outcome])).toEqual([
-    ["provider_connection_attempted", "attempted"],
-    ["provider_connected", "succeeded"],
-  ]);
-  expect(new Set(audit.map((a) => a.correlationId)).size).toBe(1);
+  // Handlers run after the response (Next's after()): the rows follow within moments.
+  await expect
+    .poll(async () => (await auditOf(email, "connect")).map((a) => [a.action, a.outcome]))
+    .toEqual([
+      ["provider_connection_attempted", "attempted"],
+      ["provider_connected", "succeeded"],
+    ]);
+  expect(new Set((await auditOf(email, "connect")).map((a) => a.correlationId)).size).toBe(1);
   const [mail] = await waitForEmails(email, { subject: "Sandbox Bank connected" });
   expect(mail!.text).toContain("/activity");
 });
@@ -57,10 +59,12 @@ for (const { name, options, reason, message } of [
     await expect(card.getByRole("button", { name: /^Reconnect/ })).toBeVisible();
 
     expect((await connectionsOf(email)).map((c) => c.status)).toEqual(["failed"]);
-    expect((await auditOf(email, "connect")).map((a) => [a.outcome, a.reason])).toEqual([
-      ["attempted", null],
-      ["failed", reason],
-    ]);
+    await expect
+      .poll(async () => (await auditOf(email, "connect")).map((a) => [a.outcome, a.reason]))
+      .toEqual([
+        ["attempted", null],
+        ["failed", reason],
+      ]);
   });
 }
 
@@ -78,7 +82,9 @@ test("a forged or replayed state is refused as invalid_state", async ({ page }) 
   await page.goto("/connections/callback/sandbox-bank?code=forged-code&state=forged-state");
   await expect(page.getByRole("main").getByRole("alert")).toContainText("Sandbox Bank was not connected");
 
-  expect((await auditOf(email, "connect")).filter((a) => a.outcome === "failed").map((a) => a.reason)).toEqual(["invalid_state", "invalid_state"]);
+  await expect
+    .poll(async () => (await auditOf(email, "connect")).filter((a) => a.outcome === "failed").map((a) => a.reason))
+    .toEqual(["invalid_state", "invalid_state"]);
   expect((await connectionsOf(email)).map((c) => c.status)).toEqual(["active"]);
 });
 
@@ -102,7 +108,9 @@ test("disconnect asks for confirmation, revokes at the Sandbox Bank, wipes the t
 
   const [connection] = await connectionsOf(email);
   expect(connection).toMatchObject({ status: "disconnected", accessTokenEnc: null, refreshTokenEnc: null });
-  expect((await auditOf(email, "disconnect")).map((a) => a.action)).toEqual(["provider_disconnection_attempted", "provider_disconnected"]);
+  await expect
+    .poll(async () => (await auditOf(email, "disconnect")).map((a) => a.action))
+    .toEqual(["provider_disconnection_attempted", "provider_disconnected"]);
   await waitForEmails(email, { subject: "Sandbox Bank disconnected" });
 });
 
@@ -126,10 +134,12 @@ test("another user cannot disconnect my connection by replaying the action with 
   await intruderContext.close();
 
   expect((await connectionsOf(ownerEmail))[0]).toMatchObject({ id: owned!.id, status: "active" });
-  expect((await auditOf(intruderEmail, "disconnect")).map((a) => [a.outcome, a.reason])).toEqual([
-    ["attempted", null],
-    ["failed", "connection_not_found"],
-  ]);
+  await expect
+    .poll(async () => (await auditOf(intruderEmail, "disconnect")).map((a) => [a.outcome, a.reason]))
+    .toEqual([
+      ["attempted", null],
+      ["failed", "connection_not_found"],
+    ]);
 });
 
 test("a grant revoked at the bank shows Reconnect after the refresh, and reconnecting makes the same connection Active", async ({ page, request }) => {

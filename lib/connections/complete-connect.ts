@@ -12,7 +12,7 @@ import { providerConnections } from "../db/schema";
 import {
   CONNECTION_FAILURE_REASONS,
   createEvent,
-  dispatchEvent,
+  dispatchAfterResponse,
   publishEvent,
   recordEvent,
   type ConnectionFailureReason,
@@ -59,7 +59,7 @@ export async function completeConnect({
         }
         await recordEvent(tx, event);
       });
-      await dispatchEvent(event);
+      await dispatchAfterResponse(event);
     } else {
       await publishEvent(event);
     }
@@ -121,7 +121,7 @@ export async function completeConnect({
     return true;
   });
   if (!activated) return failed("invalid_state");
-  await dispatchEvent(succeeded);
+  await dispatchAfterResponse(succeeded);
   return { ok: true, connectionId: consumed.connectionId, providerSlug };
 }
 

@@ -10,7 +10,7 @@ import { eq } from "drizzle-orm";
 import { getDb } from "../db/client";
 import { findOwnedConnection } from "../db/queries/connections";
 import { providerConnections, type ProviderConnection } from "../db/schema";
-import { createEvent, dispatchEvent, publishEvent, recordEvent, type DisconnectionFailureReason } from "../events/events";
+import { createEvent, dispatchAfterResponse, publishEvent, recordEvent, type DisconnectionFailureReason } from "../events/events";
 import { getLogger } from "../logger";
 import { findProvider } from "../providers/find-provider";
 import { revokeToken } from "../providers/oauth-client";
@@ -73,7 +73,7 @@ export async function disconnectConnection({ userId, connectionId }: { userId: s
     getLogger().error({ err: error, connectionId }, "disconnect failed in the database");
     return fail("database_error");
   }
-  await dispatchEvent(succeeded);
+  await dispatchAfterResponse(succeeded);
   return { ok: true, connectionId, providerSlug, revocation };
 }
 

@@ -115,6 +115,7 @@ export { parseEvent } from "./event-schemas";
 // wanting only `reasonText` should import "./reasons": this module reaches the database.)
 export { recordEvent } from "./record-event";
 export { dispatchEvent } from "./dispatch-event";
+export { dispatchAfterResponse } from "./dispatch-after-response";
 export { publishEvent, type PublishOptions } from "./publish-event";
 export { recoverEvents, type RecoverEventsOptions, type RecoverySummary } from "./recover-events";
 export type { DispatchResult } from "./dispatcher";
