@@ -3,7 +3,7 @@
  * re-encrypting every stored credential after a key rotation.
  */
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 
 import { sendReauthWarnings } from "@/lib/connections/reauth-warning";
 import { getDb } from "@/lib/db/client";
@@ -12,17 +12,10 @@ import { getEnv } from "@/lib/env";
 import { rotateTokenKeys } from "@/lib/providers/rotate-token-keys";
 import { createTokenCipher } from "@/lib/providers/token-crypto";
 import { connectionTokenContext, getTokenCipher, sealConnectionToken } from "@/lib/providers/token-vault";
-import type { SmtpCapture } from "@/test/support/smtp-capture";
 import { createTestUser } from "@/test/support/test-users";
-import { useSmtpCapture } from "@/test/support/use-smtp-capture";
+import { withSmtpCapture } from "@/test/support/use-smtp-capture";
 
-let smtp: Awaited<ReturnType<typeof useSmtpCapture>>;
-let mail: SmtpCapture;
-beforeAll(async () => {
-  smtp = await useSmtpCapture();
-  mail = smtp.capture;
-});
-afterAll(async () => smtp.restore());
+const smtp = withSmtpCapture();
 
 async function insertActiveConnection(userId: string, refreshTokenExpiresAt: Date | null) {
   const db = await getDb();
@@ -52,8 +45,8 @@ test("a connection whose consent ends within REAUTH_WARNING_HOURS gets one warni
   await sendReauthWarnings();
   await sendReauthWarnings();
 
-  await expect.poll(() => mail.messages.filter((m) => m.to.includes(user.email)).length).toBe(1);
-  const [warning] = mail.messages.filter((m) => m.to.includes(user.email));
+  await expect.poll(() => smtp.capture().messages.filter((m) => m.to.includes(user.email)).length).toBe(1);
+  const [warning] = smtp.capture().messages.filter((m) => m.to.includes(user.email));
   expect(warning!.subject).toBe("Sandbox Bank needs you to reconnect soon");
   expect(warning!.text).toContain("/connections");
   const db = await getDb();

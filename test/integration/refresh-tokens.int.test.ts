@@ -3,7 +3,7 @@
  * the sweep, the race, the failures only the user can fix, and the transient ones.
  */
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 
 import { GET as cronRoute } from "@/app/api/cron/refresh-tokens/route";
 import { completeConnect } from "@/lib/connections/complete-connect";
@@ -19,17 +19,10 @@ import type { Outcome } from "@/lib/providers/sandbox-bank/pages";
 import { openConnectionToken } from "@/lib/providers/token-vault";
 import { runWithRequestContext } from "@/lib/request-context";
 import { withSandboxBank } from "@/test/support/sandbox-bank";
-import type { SmtpCapture } from "@/test/support/smtp-capture";
 import { createTestUser } from "@/test/support/test-users";
-import { useSmtpCapture } from "@/test/support/use-smtp-capture";
+import { withSmtpCapture } from "@/test/support/use-smtp-capture";
 
-let smtp: Awaited<ReturnType<typeof useSmtpCapture>>;
-let mail: SmtpCapture;
-beforeAll(async () => {
-  smtp = await useSmtpCapture();
-  mail = smtp.capture;
-});
-afterAll(async () => smtp.restore());
+const smtp = withSmtpCapture();
 const bank = withSandboxBank();
 
 const uniqueLogin = (label: string) => `${label}-${Math.random().toString(36).slice(2, 8)}`;
@@ -116,7 +109,7 @@ describe("refresh", () => {
       ["attempted", null, null],
       ["failed", "provider_revoked", true],
     ]);
-    await expect.poll(() => mail.messages.filter((m) => m.to.includes(user.email)).map((m) => m.subject)).toEqual(["Reconnect Sandbox Bank"]);
+    await expect.poll(() => smtp.capture().messages.filter((m) => m.to.includes(user.email)).map((m) => m.subject)).toEqual(["Reconnect Sandbox Bank"]);
 
     const again = await dueConnection(login, "approve", { userId: user.id, connectionId: first.connectionId });
     expect(again.connectionId).toBe(first.connectionId);

@@ -3,6 +3,8 @@
  * for one test file. The environment is parsed once, on first use: call this in `beforeAll`
  * before anything reads `env`, and it throws if that already happened.
  */
+import { afterAll, beforeAll } from "vitest";
+
 import { getEnv } from "@/lib/env";
 import { resetSmtpTransportForTesting } from "@/lib/email/send-email";
 
@@ -24,6 +26,26 @@ export async function useSmtpCapture(): Promise<{ capture: SmtpCapture; restore:
       if (previous === undefined) delete process.env.SMTP_URL;
       else process.env.SMTP_URL = previous;
       await capture.close();
+    },
+  };
+}
+
+/**
+ * The same for a whole test file: starts the capture in `beforeAll` (register it before
+ * anything reads `env`), restores in `afterAll`. `capture()` is the running capture.
+ */
+export function withSmtpCapture(): { capture: () => SmtpCapture } {
+  let current: Awaited<ReturnType<typeof useSmtpCapture>> | undefined;
+  beforeAll(async () => {
+    current = await useSmtpCapture();
+  });
+  afterAll(async () => {
+    await current?.restore();
+  });
+  return {
+    capture: () => {
+      if (!current) throw new Error("withSmtpCapture: the capture starts in beforeAll");
+      return current.capture;
     },
   };
 }
