@@ -13,8 +13,7 @@
  * limit), one bank login per connection so the bank counts refreshes per connection.
  *
  * Per-refresh time is measured around each `refreshConnection` call the sweeps make (the
- * sweep's import of it is redirected to a timed wrapper by scripts/bench/refresh-timing-hooks.mjs;
- * no app file changes), and cross-checked against the audit rows. Double refreshes are
+ * sweep's `onRefresh` option), and cross-checked against the audit rows. Double refreshes are
  * counted twice: at the bank (refresh-token requests per login) and in the audit trail
  * (succeeded refreshes per connection).
  *
@@ -28,13 +27,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { register } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 
 import pino from "pino";
+
+import type { RefreshTiming } from "../lib/connections/refresh-sweep";
 
 import { startCpuProfile, type ProfileSummary } from "./bench/cpu-profile";
 import { machineBusyCpuSeconds, processCpuSeconds, totalCpuSeconds } from "./bench/cpu-usage";
@@ -133,8 +133,6 @@ try {
     REFRESH_SWEEP_INTERVAL_SECONDS: "0",
     LOG_LEVEL: "info",
   });
-  // Before the sweep module loads: its import of refreshConnection gets the timed wrapper.
-  register("./bench/refresh-timing-hooks.mjs", import.meta.url);
 
   const { closeDb, getDb, queryRows } = await import("../lib/db/client");
   const { migrateDatabase } = await import("../lib/db/migrate");
@@ -145,7 +143,7 @@ try {
   const { startConnect } = await import("../lib/connections/start-connect");
   const { completeConnect } = await import("../lib/connections/complete-connect");
   const { runRefreshSweep } = await import("../lib/connections/refresh-sweep");
-  const { refreshTimings } = await import("./bench/timed-refresh-connection");
+  const refreshTimings: RefreshTiming[] = [];
   const { authorizeInSandboxBank } = await import("../lib/providers/sandbox-bank/consent-driver");
   const { sandboxControl } = await import("../lib/providers/sandbox-bank/control-client");
   const { sql } = await import("drizzle-orm");
@@ -226,7 +224,10 @@ try {
   const eluBefore = performance.eventLoopUtilization();
   const sweepStarted = performance.now();
   const sweeps = await Promise.all(
-    Array.from({ length: SWEEPS }, () => runRefreshSweep(SWEEP_CONCURRENCY === undefined ? {} : { concurrency: SWEEP_CONCURRENCY })),
+    Array.from({ length: SWEEPS }, () => runRefreshSweep({
+        onRefresh: (timing) => refreshTimings.push(timing),
+        ...(SWEEP_CONCURRENCY === undefined ? {} : { concurrency: SWEEP_CONCURRENCY }),
+      })),
   );
   const sweepEnded = performance.now();
   const elu = performance.eventLoopUtilization(eluBefore);

@@ -26,6 +26,14 @@ export interface SweepSummary {
   tookMs: number;
 }
 
+export interface RefreshTiming {
+  connectionId: string;
+  /** `performance.now()` when the attempt started. */
+  startedAt: number;
+  ms: number;
+  status: RefreshOutcome["status"];
+}
+
 export interface SweepOptions {
   /**
    * Refreshes in flight at once. Each holds a row lock and a pooled database connection
@@ -39,6 +47,8 @@ export interface SweepOptions {
    * rotated. Default: 240 s, under the cron route's 300 s less two provider timeouts.
    */
   budgetMs?: number;
+  /** Called after each refresh attempt with its wall time (benchmarks, metrics). */
+  onRefresh?: (timing: RefreshTiming) => void;
   /** Most connections refreshed in one sweep; the next sweep takes the rest. */
   limit?: number;
   now?: Date;
@@ -51,6 +61,7 @@ export async function runRefreshSweep({
   limit = 5_000,
   now = new Date(),
   recover = true,
+  onRefresh,
 }: SweepOptions = {}): Promise<SweepSummary> {
   return runWithRequestContext({ actor: { type: "system" }, ipAddress: null, userAgent: "ledgerlink-refresh-sweep" }, async () => {
     const started = performance.now();
@@ -59,10 +70,16 @@ export async function runRefreshSweep({
     const deadline = performance.now() + budgetMs;
     const outcomes = await mapWithConcurrency(ids, concurrency, (connectionId): Promise<RefreshOutcome> => {
       if (performance.now() > deadline) return Promise.resolve({ status: "skipped", connectionId, why: "out_of_time" });
-      return refreshConnection({ connectionId, lock: "skip", now, seenDueAt }).catch((error: unknown): RefreshOutcome => {
-        getLogger().error({ err: error, connectionId }, "refresh crashed");
-        return { status: "failed", connectionId, reason: "network_error", needsUserAction: false };
-      });
+      const startedAt = performance.now();
+      return refreshConnection({ connectionId, lock: "skip", now, seenDueAt })
+        .catch((error: unknown): RefreshOutcome => {
+          getLogger().error({ err: error, connectionId }, "refresh crashed");
+          return { status: "failed", connectionId, reason: "network_error", needsUserAction: false };
+        })
+        .then((outcome) => {
+          onRefresh?.({ connectionId, startedAt, ms: performance.now() - startedAt, status: outcome.status });
+          return outcome;
+        });
     });
 
     const abandonedConnects = await closeAbandonedConnects(now);
