@@ -1,25 +1,44 @@
-const dateTime = new Intl.DateTimeFormat("en-GB", {
+/** How times are shown to people: always UTC, and said so. */
+
+const minutes = new Intl.DateTimeFormat("en-GB", {
   day: "numeric",
   month: "short",
   year: "numeric",
   hour: "2-digit",
   minute: "2-digit",
+  hourCycle: "h23",
   timeZone: "UTC",
-  timeZoneName: "short",
+});
+const seconds = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+  timeZone: "UTC",
 });
 
-/** One readable, unambiguous format for times shown to people (UTC, stated). */
-export function formatDateTime(value: Date | string | null | undefined): string {
+/** "27 Nov 2026, 10:04 UTC"; with `withSeconds` (an audit trail, where they matter) "…10:04:05 UTC". */
+export function formatDateTime(value: Date | string | null | undefined, { withSeconds = false } = {}): string {
   if (!value) return "—";
-  return dateTime.format(typeof value === "string" ? new Date(value) : value);
+  const date = typeof value === "string" ? new Date(value) : value;
+  return `${(withSeconds ? seconds : minutes).format(date)} UTC`;
 }
 
 /** "in 4 minutes", "2 hours ago": for expiries, where the distance matters more than the clock. */
 export function formatRelative(value: Date | null | undefined, now = new Date()): string {
   if (!value) return "—";
-  const seconds = Math.round((value.getTime() - now.getTime()) / 1000);
-  const abs = Math.abs(seconds);
+  const diff = Math.round((value.getTime() - now.getTime()) / 1000);
+  const abs = Math.abs(diff);
   const [amount, unit]: [number, Intl.RelativeTimeFormatUnit] =
-    abs < 60 ? [seconds, "second"] : abs < 3600 ? [Math.round(seconds / 60), "minute"] : abs < 86400 ? [Math.round(seconds / 3600), "hour"] : [Math.round(seconds / 86400), "day"];
+    abs < 60
+      ? [diff, "second"]
+      : abs < 3600
+        ? [Math.round(diff / 60), "minute"]
+        : abs < 86400
+          ? [Math.round(diff / 3600), "hour"]
+          : [Math.round(diff / 86400), "day"];
   return new Intl.RelativeTimeFormat("en", { numeric: "auto" }).format(amount, unit);
 }

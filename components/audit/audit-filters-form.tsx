@@ -26,56 +26,32 @@ export function AuditFiltersForm({ filters, providers }: { filters: AuditFilters
           </label>
           <input id="filter-user" name="user" type="email" defaultValue={filters.user ?? ""} placeholder="someone@example.com" className={field} />
         </div>
-        <div className="space-y-1">
-          <label htmlFor="filter-provider" className={label}>
-            Provider
-          </label>
-          <select id="filter-provider" name="provider" defaultValue={filters.provider ?? ""} className={field}>
-            <option value="">Any provider</option>
-            {providers.map((p) => (
-              <option key={p.slug} value={p.slug}>
-                {p.name === p.slug ? p.slug : `${p.name} (${p.slug})`}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="filter-workflow" className={label}>
-            Workflow
-          </label>
-          <select id="filter-workflow" name="workflow" defaultValue={filters.workflow ?? ""} className={field}>
-            <option value="">Any workflow</option>
-            {Object.entries(WORKFLOW_LABELS).map(([value, text]) => (
-              <option key={value} value={value}>
-                {text}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="filter-outcome" className={label}>
-            Outcome
-          </label>
-          <select id="filter-outcome" name="outcome" defaultValue={filters.outcome ?? ""} className={field}>
-            <option value="">Any outcome</option>
-            <option value="succeeded">Succeeded</option>
-            <option value="failed">Failed</option>
-            <option value="attempted">No outcome yet</option>
-          </select>
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="filter-reason" className={label}>
-            Reason
-          </label>
-          <select id="filter-reason" name="reason" defaultValue={filters.reason ?? ""} className={field}>
-            <option value="">Any reason</option>
-            {TIMELINE_REASONS.map((reason) => (
-              <option key={reason} value={reason}>
-                {reasonLabel(reason)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          name="provider"
+          label="Provider"
+          anyLabel="Any provider"
+          value={filters.provider}
+          options={providers.map((p) => [p.slug, p.name === p.slug ? p.slug : `${p.name} (${p.slug})`])}
+        />
+        <FilterSelect name="workflow" label="Workflow" anyLabel="Any workflow" value={filters.workflow} options={Object.entries(WORKFLOW_LABELS)} />
+        <FilterSelect
+          name="outcome"
+          label="Outcome"
+          anyLabel="Any outcome"
+          value={filters.outcome}
+          options={[
+            ["succeeded", "Succeeded"],
+            ["failed", "Failed"],
+            ["attempted", "No outcome yet"],
+          ]}
+        />
+        <FilterSelect
+          name="reason"
+          label="Reason"
+          anyLabel="Any reason"
+          value={filters.reason}
+          options={TIMELINE_REASONS.map((reason) => [reason, reasonLabel(reason)])}
+        />
         <div className="space-y-1">
           <label htmlFor="filter-from" className={label}>
             From <span className="text-zinc-500">(UTC day)</span>
@@ -111,5 +87,36 @@ export function AuditFiltersForm({ filters, providers }: { filters: AuditFilters
         </Link>
       </div>
     </form>
+  );
+}
+
+/** One labelled `<select>` of the form, with an "any" choice first. */
+function FilterSelect({
+  name,
+  label: text,
+  anyLabel,
+  value,
+  options,
+}: {
+  name: string;
+  label: string;
+  anyLabel: string;
+  value: string | undefined;
+  options: ReadonlyArray<readonly [value: string, label: string]>;
+}) {
+  return (
+    <div className="space-y-1">
+      <label htmlFor={`filter-${name}`} className={label}>
+        {text}
+      </label>
+      <select id={`filter-${name}`} name={name} defaultValue={value ?? ""} className={field}>
+        <option value="">{anyLabel}</option>
+        {options.map(([optionValue, optionLabel]) => (
+          <option key={optionValue} value={optionValue}>
+            {optionLabel}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }

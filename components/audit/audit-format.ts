@@ -1,19 +1,9 @@
 /** Labels and formats shared by the admin timeline and /activity. */
-
-const time = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  hourCycle: "h23",
-  timeZone: "UTC",
-});
+import { formatDateTime } from "@/lib/format";
 
 /** "27 Nov 2026, 10:04:05 UTC": seconds matter when reading a trail. */
 export function formatAuditTime(value: Date): string {
-  return `${time.format(value)} UTC`;
+  return formatDateTime(value, { withSeconds: true });
 }
 
 /** "850 ms", "3.4 s", "2 min 5 s", "3 h 12 min". */

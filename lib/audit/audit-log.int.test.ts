@@ -10,20 +10,12 @@ import { appendAuditLog } from "./append-audit-log";
 import { auditEntryFromEvent } from "./audit-entry";
 import { readAuditLog } from "./audit-metadata";
 import { verifyAuditChain } from "./verify-chain";
+import { tamperWithAuditLog } from "@/test/support/audit-tamper";
 
 function entryFor(event: ReturnType<typeof sampleEvents>[number]) {
   return auditEntryFromEvent(event, { providerName: "Sandbox Bank", recordedAt: new Date() });
 }
 
-/** What only a superuser can do: change a row with the append-only triggers switched off. */
-async function tamper(statement: ReturnType<typeof sql>) {
-  const db = await getDb();
-  await db.transaction(async (tx) => {
-    await tx.execute(sql`alter table audit_logs disable trigger user`);
-    await tx.execute(statement);
-    await tx.execute(sql`alter table audit_logs enable trigger user`);
-  });
-}
 
 describe("audit_logs", () => {
   it("gets one row per event, and a re-run for the same event adds nothing", async () => {
@@ -93,7 +85,7 @@ describe("the audit hash chain", () => {
     expect(before.rows).toBeGreaterThanOrEqual(events.length);
 
     const [victim] = await db.select().from(auditLogs).where(eq(auditLogs.eventId, events[12]!.eventId));
-    await tamper(sql`update audit_logs set ip_address = '198.51.100.66' where seq = ${victim!.seq}`);
+    await tamperWithAuditLog(sql`update audit_logs set ip_address = '198.51.100.66' where seq = ${victim!.seq}`);
     try {
       const broken = await verifyAuditChain({ batchSize: 7 });
       expect(broken).toEqual({
@@ -105,11 +97,11 @@ describe("the audit hash chain", () => {
       });
 
       // Recomputing the altered row's hash moves the break to the next row, which still points at the old hash.
-      await tamper(sql`update audit_logs set hash = ${"0".repeat(64)} where seq = ${victim!.seq}`);
+      await tamperWithAuditLog(sql`update audit_logs set hash = ${"0".repeat(64)} where seq = ${victim!.seq}`);
       const relinked = await verifyAuditChain();
       expect(relinked.ok).toBe(false);
     } finally {
-      await tamper(sql`update audit_logs set ip_address = ${victim!.ipAddress}, hash = ${victim!.hash} where seq = ${victim!.seq}`);
+      await tamperWithAuditLog(sql`update audit_logs set ip_address = ${victim!.ipAddress}, hash = ${victim!.hash} where seq = ${victim!.seq}`);
     }
     expect(await verifyAuditChain()).toMatchObject({ ok: true });
   });

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 
-import { eq, lt, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 
 import type { Executor } from "../db/client";
 import { oauthStates } from "../db/schema";
@@ -72,13 +72,4 @@ export async function consumeOAuthState(db: Executor, state: string, now = new D
     codeVerifier: openCodeVerifier(stateHash, row.codeVerifierEnc),
     expired: row.expiresAt.getTime() <= now.getTime(),
   };
-}
-
-/** Abandoned flows leave states behind; the sweep clears them. */
-export async function deleteExpiredOAuthStates(db: Executor, now = new Date()): Promise<number> {
-  const deleted = await db
-    .delete(oauthStates)
-    .where(lt(oauthStates.expiresAt, sql`${now.toISOString()}::timestamptz`))
-    .returning({ stateHash: oauthStates.stateHash });
-  return deleted.length;
 }

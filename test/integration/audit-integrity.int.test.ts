@@ -11,16 +11,8 @@ import { auditChainStatus, forgetAuditChainStatus, FULL_WALK_MS } from "@/lib/au
 import { getDb } from "@/lib/db/client";
 import { auditLogs } from "@/lib/db/schema";
 import { createTestUser } from "@/test/support/test-users";
+import { tamperWithAuditLog } from "@/test/support/audit-tamper";
 
-/** What only a superuser can do: change a row with the append-only triggers switched off. */
-async function tamper(statement: ReturnType<typeof sql>) {
-  const db = await getDb();
-  await db.transaction(async (tx) => {
-    await tx.execute(sql`alter table audit_logs disable trigger user`);
-    await tx.execute(statement);
-    await tx.execute(sql`alter table audit_logs enable trigger user`);
-  });
-}
 
 async function someRuns(count: number) {
   const user = await createTestUser();
@@ -54,7 +46,7 @@ describe("the chain check on the admin page", () => {
     expect(ok.totalRows).toBe(n);
 
     const [victim] = await db.select().from(auditLogs).where(eq(auditLogs.eventId, ids[2]!));
-    await tamper(sql`update audit_logs set reason = 'provider_revoked' where seq = ${victim!.seq}`);
+    await tamperWithAuditLog(sql`update audit_logs set reason = 'provider_revoked' where seq = ${victim!.seq}`);
     try {
       forgetAuditChainStatus(); // a full walk
       const broken = await auditChainStatus();
@@ -62,7 +54,7 @@ describe("the chain check on the admin page", () => {
       // Not cached: the next view walks again and still says so.
       expect(await auditChainStatus()).toMatchObject({ ok: false, firstBadSeq: victim!.seq });
     } finally {
-      await tamper(sql`update audit_logs set reason = null where seq = ${victim!.seq}`);
+      await tamperWithAuditLog(sql`update audit_logs set reason = null where seq = ${victim!.seq}`);
     }
     expect(await auditChainStatus()).toMatchObject({ ok: true });
   });
@@ -77,11 +69,11 @@ describe("the chain check on the admin page", () => {
     const more = await someRuns(1);
     const db = await getDb();
     const [victim] = await db.select().from(auditLogs).where(eq(auditLogs.eventId, more[1]!));
-    await tamper(sql`update audit_logs set ip_address = '198.51.100.66' where seq = ${victim!.seq}`);
+    await tamperWithAuditLog(sql`update audit_logs set ip_address = '198.51.100.66' where seq = ${victim!.seq}`);
     try {
       expect(await auditChainStatus()).toMatchObject({ ok: false, firstBadSeq: victim!.seq });
     } finally {
-      await tamper(sql`update audit_logs set ip_address = null where seq = ${victim!.seq}`);
+      await tamperWithAuditLog(sql`update audit_logs set ip_address = null where seq = ${victim!.seq}`);
     }
     // After FULL_WALK_MS the walk starts from the first row again.
     const later = await auditChainStatus({ now: new Date(Date.now() + FULL_WALK_MS + 1) });

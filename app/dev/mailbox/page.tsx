@@ -5,6 +5,7 @@ import { connection } from "next/server";
 
 import { listDevMail } from "@/lib/db/queries/dev-mailbox";
 import { devMailboxEnabled } from "@/lib/email/dev-mailbox-enabled";
+import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Development mailbox" };
 
@@ -29,7 +30,7 @@ export default async function DevMailboxPage() {
               <Link href={`/dev/mailbox/${m.id}`} className="block px-4 py-3 hover:bg-zinc-50">
                 <span className="block font-medium">{m.subject}</span>
                 <span className="block text-sm text-zinc-600">
-                  To {m.toAddress} · <time dateTime={m.createdAt.toISOString()}>{m.createdAt.toUTCString()}</time>
+                  To {m.toAddress} · <time dateTime={m.createdAt.toISOString()}>{formatDateTime(m.createdAt)}</time>
                 </span>
               </Link>
             </li>

@@ -4,6 +4,7 @@ import { z } from "zod";
 
 import { getDevMail } from "@/lib/db/queries/dev-mailbox";
 import { devMailboxEnabled } from "@/lib/email/dev-mailbox-enabled";
+import { formatDateTime } from "@/lib/format";
 
 export default async function DevMailPage({ params }: { params: Promise<{ id: string }> }) {
   if (!devMailboxEnabled()) notFound();
@@ -23,7 +24,7 @@ export default async function DevMailPage({ params }: { params: Promise<{ id: st
         <dt>To</dt>
         <dd>{mail.toAddress}</dd>
         <dt>Date</dt>
-        <dd>{mail.createdAt.toUTCString()}</dd>
+        <dd>{formatDateTime(mail.createdAt)}</dd>
       </dl>
       <h2 className="mt-6 font-medium">HTML</h2>
       {/* No allow-scripts: the email renders, its links open, nothing in it runs. */}
