@@ -16,6 +16,7 @@ function createLogger(): Logger {
       const context = getRequestContext();
       return context ? { requestId: context.requestId, correlationId: context.correlationId } : {};
     },
+    serializers: { err: serializeError },
     // Belt and braces: credentials never reach a log line, even by mistake.
     redact: {
       paths: [
@@ -39,6 +40,22 @@ function createLogger(): Logger {
     return pino(options, prettyStream());
   }
   return pino(options);
+}
+
+/**
+ * Drizzle's query errors carry the statement's parameters, in `params` and in the message:
+ * sealed tokens, rendered emails (a sign-in link in the development mailbox). Log the
+ * statement and the database's own error, never the values.
+ */
+export function serializeError(error: unknown): pino.SerializedError {
+  const serialized = pino.stdSerializers.err(error as Error);
+  if (error instanceof Error && "query" in error && "params" in error) {
+    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
+    serialized.message = `Failed query: ${String(error.query)}${cause}`;
+    delete serialized.params;
+    serialized.stack = serialized.stack?.replace(/^[\s\S]*?\n(?=\s+at )/, `${serialized.message}\n`) ?? serialized.message;
+  }
+  return serialized;
 }
 
 /** A synchronous, dependency-free readable format for development terminals. */

@@ -15,7 +15,7 @@ export function ConnectionCard({ connection, providerName }: { connection: Conne
       <div className="flex flex-wrap items-start justify-between gap-2">
         <div>
           <h3 className="font-medium">{connection.alias}</h3>
-          <p className="text-sm text-zinc-600">{providerName}</p>
+          {connection.alias === providerName ? null : <p className="text-sm text-zinc-600">{providerName}</p>}
         </div>
         <StatusBadge status={connection.status} />
       </div>
