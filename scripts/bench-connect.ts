@@ -187,10 +187,10 @@ try {
   console.log(
     formatTable([
       { label: "session, state, code exchange", summary: breakdown.toCodeExchanged },
-      { label: "activate (transaction), log line", summary: breakdown.activateAndLog },
-      { label: "audit row, email render", summary: breakdown.auditAndEmailRender },
-      { label: "email over SMTP", summary: breakdown.emailSmtp },
-      { label: "runs recorded, redirect back", summary: breakdown.afterEmail },
+      { label: "activate (transaction), redirect back", summary: breakdown.activateAndRespond },
+      { label: "after the response: handlers start", summary: breakdown.handlersStart },
+      { label: "after the response: audit, email render", summary: breakdown.auditAndEmailRender },
+      { label: "after the response: email over SMTP", summary: breakdown.emailSmtp },
     ]),
   );
   console.log(`\nchecks: ${JSON.stringify(checks)}; machine busy meanwhile: ${machineBusyCores ?? "?"} of ${os.cpus().length} cores`);

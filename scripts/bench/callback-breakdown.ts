@@ -1,9 +1,10 @@
 /**
  * Where a callback's time goes, read back from the rows it wrote (all clocks are this
  * machine's): the ProviderConnectionSucceeded event's id (a UUID v7, made once the code
- * was exchanged), its audit row's `recorded_at` (stamped when the audit handler starts:
- * after the commit and the log line), the email delivery's `created_at` (after the audit
- * append and the template render) and `sent_at` (after the SMTP conversation).
+ * was exchanged), then the end of the response (the activation is committed by then).
+ * The handlers run after the response (Next's `after()`): the audit row's `recorded_at`
+ * (the audit handler starts), the email delivery's `created_at` (audit appended, template
+ * rendered) and `sent_at` (the SMTP conversation over).
  * Millisecond resolution: a sketch of the spans, not a profile.
  */
 import { sql } from "drizzle-orm";
@@ -20,14 +21,14 @@ export interface CallbackWindow {
 export interface CallbackBreakdown {
   /** Session lookup, state consumed, code exchanged at the bank. */
   toCodeExchanged: Summary;
-  /** The activating transaction and its commit, the log line. */
-  activateAndLog: Summary;
-  /** The audit row appended (hash chain), then the "connected" email rendered (React Email). */
+  /** The activating transaction and its commit, the redirect answered and received. */
+  activateAndRespond: Summary;
+  /** After the response: from its end until the handlers start (log line, then audit). */
+  handlersStart: Summary;
+  /** After the response: the audit row appended (hash chain), the email rendered. */
   auditAndEmailRender: Summary;
-  /** The email handed to the SMTP server. */
+  /** After the response: the email handed to the SMTP server. */
   emailSmtp: Summary;
-  /** Handler runs recorded, the redirect answered and received. */
-  afterEmail: Summary;
   flowsMatched: number;
 }
 
@@ -41,7 +42,13 @@ export async function callbackBreakdown(db: Executor, windows: readonly Callback
         where a.action = 'provider_connected'`,
   );
   const byConnection = new Map(rows.map((row) => [row.connection_id, row]));
-  const spans = { toCodeExchanged: [] as number[], activateAndLog: [] as number[], auditAndEmailRender: [] as number[], emailSmtp: [] as number[], afterEmail: [] as number[] };
+  const spans = {
+    toCodeExchanged: [] as number[],
+    activateAndRespond: [] as number[],
+    handlersStart: [] as number[],
+    auditAndEmailRender: [] as number[],
+    emailSmtp: [] as number[],
+  };
   for (const window of windows) {
     const row = byConnection.get(window.connectionId);
     if (!row?.created_at || !row.sent_at) continue;
@@ -50,17 +57,17 @@ export async function callbackBreakdown(db: Executor, windows: readonly Callback
     const rendered = Date.parse(row.created_at);
     const sent = Date.parse(row.sent_at);
     spans.toCodeExchanged.push(exchanged - window.callbackStartedAt);
-    spans.activateAndLog.push(audited - exchanged);
+    spans.activateAndRespond.push(window.callbackEndedAt - exchanged);
+    spans.handlersStart.push(audited - window.callbackEndedAt);
     spans.auditAndEmailRender.push(rendered - audited);
     spans.emailSmtp.push(sent - rendered);
-    spans.afterEmail.push(window.callbackEndedAt - sent);
   }
   return {
     toCodeExchanged: summarize(spans.toCodeExchanged),
-    activateAndLog: summarize(spans.activateAndLog),
+    activateAndRespond: summarize(spans.activateAndRespond),
+    handlersStart: summarize(spans.handlersStart),
     auditAndEmailRender: summarize(spans.auditAndEmailRender),
     emailSmtp: summarize(spans.emailSmtp),
-    afterEmail: summarize(spans.afterEmail),
     flowsMatched: spans.toCodeExchanged.length,
   };
 }
