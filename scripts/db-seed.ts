@@ -22,7 +22,7 @@ import { verifyAuditChain } from "../lib/audit/verify-chain";
 import { closeDb, databaseKind, getDb } from "../lib/db/client";
 import { migrateDatabase } from "../lib/db/migrate";
 import { emailDeliveries, providerConnections, users, type NewProviderConnection } from "../lib/db/schema";
-import { uuidv7 } from "../lib/events/uuid-v7";
+import { uuidv7 } from "../lib/db/uuid-v7";
 
 const { values: args } = parseArgs({
   options: { months: { type: "string", default: "6" }, users: { type: "string", default: "8" }, seed: { type: "string", default: "42" } },

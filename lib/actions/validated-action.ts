@@ -10,7 +10,8 @@ import { auth } from "../auth/auth";
 import type { SignedInUser } from "../auth/guards";
 import { getLogger } from "../logger";
 import { contextFromHeaders, runWithRequestContext, type Actor } from "../request-context";
-import { ExpectedError, type ActionState } from "./action-state";
+import { ExpectedError } from "../errors";
+import type { ActionState } from "./action-state";
 
 type Handler<S extends z.ZodType, U> = (data: z.infer<S>, user: U) => Promise<ActionState>;
 

@@ -2,7 +2,7 @@ import { getTableColumns, sql } from "drizzle-orm";
 
 import { getDb, queryRows, type Executor } from "../db/client";
 import { auditLogs } from "../db/schema";
-import { groupCommit } from "../events/group-commit";
+import { groupCommit } from "../db/group-commit";
 import { auditHashContent } from "./audit-hash";
 import type { AuditEntry } from "./audit-entry";
 import { AUDIT_METADATA_SCHEMAS } from "./audit-metadata";

@@ -9,7 +9,7 @@ import { createEvent } from "../events/create-event";
 import type { Workflow } from "../events/event-catalog";
 import type { Actor, DomainEvent } from "../events/events";
 import type { ConnectionFailureReason, DisconnectionFailureReason, RefreshFailureReason } from "../events/reasons";
-import { uuidv7 } from "../events/uuid-v7";
+import { uuidv7 } from "../db/uuid-v7";
 import { appendAuditLog } from "./append-audit-log";
 import { auditEntryFromEvent } from "./audit-entry";
 

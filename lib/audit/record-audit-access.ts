@@ -1,5 +1,5 @@
 import type { Executor } from "../db/client";
-import { uuidv7 } from "../events/uuid-v7";
+import { uuidv7 } from "../db/uuid-v7";
 import { getLogger } from "../logger";
 import { contextFromHeaders } from "../request-context";
 import { appendAuditLog, type AppendResult } from "./append-audit-log";

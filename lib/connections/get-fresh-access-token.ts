@@ -2,7 +2,7 @@
  * The one way code inside Ledgerlink gets a provider access token: refreshed first when
  * it is due (waiting behind a refresh already under way rather than starting another).
  */
-import { ExpectedError } from "../actions/action-state";
+import { ExpectedError } from "../errors";
 import { getDb } from "../db/client";
 import { findOwnedConnection } from "../db/queries/connections";
 import { openConnectionToken } from "../providers/token-vault";

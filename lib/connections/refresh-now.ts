@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 
-import { ExpectedError } from "../actions/action-state";
+import { ExpectedError } from "../errors";
 import { getDb } from "../db/client";
 import { findOwnedConnection } from "../db/queries/connections";
 import { createEvent, publishEvent } from "../events/events";

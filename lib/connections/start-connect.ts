@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 
-import { ExpectedError } from "../actions/action-state";
+import { ExpectedError } from "../errors";
 import { getDb } from "../db/client";
 import { aliasesInUse, findOwnedConnection } from "../db/queries/connections";
 import { providerConnections } from "../db/schema";

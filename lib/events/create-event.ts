@@ -1,7 +1,7 @@
 import { getRequestContext, type Actor } from "../request-context";
 import { actorSchema, FIELD_SCHEMAS, uuidSchema } from "./event-schemas";
 import type { DomainEventType, EventFields, EventOf } from "./events";
-import { uuidv7 } from "./uuid-v7";
+import { uuidv7 } from "../db/uuid-v7";
 
 export interface CreateEventOptions {
   /** Defaults to the request context's correlation id, else a new one (an Attempted event starts a chain). */

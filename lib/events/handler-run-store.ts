@@ -3,8 +3,8 @@ import { sql } from "drizzle-orm";
 import { getDb } from "../db/client";
 import type { HandlerRunRecord, OutboxUpdate, RunStore } from "./dispatcher";
 import type { DomainEvent } from "./events";
-import { groupCommit } from "./group-commit";
-import { iso } from "./sql-values";
+import { groupCommit } from "../db/group-commit";
+import { iso } from "../db/sql-values";
 
 interface Outcome {
   eventId: string;

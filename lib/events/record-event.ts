@@ -2,7 +2,7 @@ import type { Executor } from "../db/client";
 import { getDb } from "../db/client";
 import { eventOutbox } from "../db/schema";
 import type { DomainEvent } from "./events";
-import { groupCommit } from "./group-commit";
+import { groupCommit } from "../db/group-commit";
 
 function outboxRow(event: DomainEvent) {
   return { eventId: event.eventId, type: event.type, payload: event, createdAt: new Date() };

@@ -14,7 +14,7 @@ import { getLogger } from "../logger";
 import type { PreviousRun } from "./dispatcher";
 import { parseEvent } from "./event-schemas";
 import { dispatcher } from "./registry";
-import { iso } from "./sql-values";
+import { iso } from "../db/sql-values";
 
 export interface RecoverEventsOptions {
   /** Leave younger events to the dispatch still running in their request (default 60 s). */
