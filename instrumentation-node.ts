@@ -1,5 +1,6 @@
 import { ConfigurationError, getEnv } from "./lib/env";
 import { getLogger } from "./lib/logger";
+import { getProviders } from "./lib/providers/get-providers";
 
 /**
  * Validates the environment at start-up so a production deployment missing a secret
@@ -13,7 +14,7 @@ export async function registerNode(): Promise<void> {
         `[ledgerlink] using generated development values for ${env.generatedSecrets.join(", ")} (kept in ${env.DATA_DIR}/secrets.json); set them for production.`,
       );
     }
-    for (const problem of env.providerProblems) getLogger().warn({ problem }, "provider left out");
+    for (const problem of getProviders().problems) getLogger().warn({ problem }, "provider left out");
     if (env.isProduction && !env.SMTP_URL) getLogger().warn("SMTP_URL is not set: no email can be sent");
     const { startSweepTimer } = await import("./lib/connections/sweep-timer");
     startSweepTimer();

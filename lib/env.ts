@@ -13,8 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
-import { buildProviderRegistry, type ProviderDefinition } from "./providers/registry";
-import { parseEncryptionKeys } from "./providers/token-crypto";
+import { parseEncryptionKeys } from "./crypto/token-crypto";
 
 const SECRET_NAMES = ["AUTH_SECRET", "TOKEN_ENCRYPTION_KEYS", "CRON_SECRET"] as const;
 type SecretName = (typeof SECRET_NAMES)[number];
@@ -101,8 +100,8 @@ export type Env = Omit<z.infer<typeof schema>, "SANDBOX_BANK" | "LOG_LEVEL"> & {
   sandboxBankClient: { clientId: string; clientSecret: string } | null;
   /** Bearer token for the Sandbox Bank's control API (tests, scripts). */
   sandboxBankControlSecret: string;
-  providers: ProviderDefinition[];
-  providerProblems: string[];
+  /** The `PROVIDER_<SLUG>_*` variables, as set; lib/providers/get-providers.ts turns them into the registry. */
+  providerVariables: Readonly<Record<string, string>>;
   generatedSecrets: SecretName[];
 };
 
@@ -184,10 +183,9 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const sandboxBankClient = sandboxOn
     ? { clientId: "ledgerlink", clientSecret: derive(v.AUTH_SECRET, "sandbox-bank-client") }
     : null;
-  const registry = buildProviderRegistry(source as Record<string, string | undefined>, {
-    appUrl: v.APP_URL,
-    sandboxBank: sandboxBankClient ? { issuer: v.SANDBOX_BANK_URL, ...sandboxBankClient } : null,
-  });
+  const providerVariables = Object.fromEntries(
+    Object.entries(source).filter((entry): entry is [string, string] => entry[0].startsWith("PROVIDER_") && entry[1] !== undefined),
+  );
 
   return {
     ...v,
@@ -197,8 +195,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     isProduction,
     sandboxBankClient,
     sandboxBankControlSecret: derive(v.AUTH_SECRET, "sandbox-bank-control"),
-    providers: registry.providers,
-    providerProblems: registry.problems,
+    providerVariables,
     generatedSecrets,
   };
 }

@@ -5,7 +5,7 @@
  * failures, reconnects, disconnects, runs that never finished, and the emails they caused
  * (mostly sent, a few retrying or failed).
  *
- * Every audit row goes through the real writer (lib/audit/append-workflow-run.ts →
+ * Every audit row goes through the real writer (test/support/append-workflow-run.ts →
  * appendAuditLog), so the hash chain verifies afterwards; the script checks it. Seeded
  * connections hold no tokens. Runs once per database (audit rows cannot be deleted); with the
  * embedded database, stop `npm run dev` first (PGlite allows one process per folder).
@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 
 import { eq } from "drizzle-orm";
 
-import { appendPastRun, type PastRun } from "../lib/audit/append-workflow-run";
+import { appendPastRun, type PastRun } from "../test/support/append-workflow-run";
 import { verifyAuditChain } from "../lib/audit/verify-chain";
 import { closeDb, databaseKind, getDb } from "../lib/db/client";
 import { migrateDatabase } from "../lib/db/migrate";

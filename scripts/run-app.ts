@@ -8,11 +8,12 @@ import { spawn } from "node:child_process";
 import { closeDb, databaseKind } from "../lib/db/client";
 import { migrateDatabase } from "../lib/db/migrate";
 import { getEnv } from "../lib/env";
+import { getProviders } from "../lib/providers/get-providers";
 import { startSandboxBankFromEnv } from "./sandbox-bank-from-env";
 
 export async function runApp(mode: "dev" | "start"): Promise<void> {
   const env = getEnv();
-  for (const problem of env.providerProblems) console.warn(`[ledgerlink] provider left out: ${problem}`);
+  for (const problem of getProviders().problems) console.warn(`[ledgerlink] provider left out: ${problem}`);
 
   const started = performance.now();
   await migrateDatabase();

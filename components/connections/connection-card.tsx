@@ -1,7 +1,7 @@
 import { isReconnectable } from "@/lib/connections/reconnectable";
 import { needsUser } from "@/lib/connections/state-machine";
-import type { ConnectionSummary } from "@/lib/db/queries/connections";
-import { reasonText } from "@/lib/events/events";
+import type { ConnectionSummary } from "@/lib/connections/queries";
+import { reasonText } from "@/lib/failure-reasons";
 import { formatDateTime, formatRelative } from "@/lib/format";
 
 import { ConnectionActions } from "./connection-actions";

@@ -1,12 +1,12 @@
 /**
  * `npx tsx e2e/admin/write-past-runs.ts '<json>'`, run by audit-helpers.ts with the app's
  * environment: writes past workflow runs for one user straight to the audit trail through the
- * real writer (lib/audit/append-workflow-run.ts), so a spec has enough history to page through
+ * real writer (test/support/append-workflow-run.ts), so a spec has enough history to page through
  * without clicking Connect sixty times. Prints the runs' correlation ids as JSON.
  */
 import { eq } from "drizzle-orm";
 
-import { appendPastRun, type PastRun } from "../../lib/audit/append-workflow-run";
+import { appendPastRun, type PastRun } from "../../test/support/append-workflow-run";
 import { closeDb, getDb } from "../../lib/db/client";
 import { users } from "../../lib/db/schema";
 

@@ -3,11 +3,11 @@ import { describe, expect, it } from "vitest";
 
 import { getDb, queryRows } from "../db/client";
 import { auditLogs } from "../db/schema";
-import { dispatchEvent, publishEvent } from "../events/events";
+import { dispatchEvent, emitNow } from "../events/emit";
 import { sampleEvents } from "@/test/support/sample-events";
 import { createTestUser } from "@/test/support/test-users";
 import { appendAuditLog } from "./append-audit-log";
-import { auditEntryFromEvent } from "./audit-entry";
+import { auditEntryFromEvent } from "../events/handlers/audit-entry-from-event";
 import { readAuditLog } from "./audit-metadata";
 import { verifyAuditChain } from "./verify-chain";
 import { tamperWithAuditLog } from "@/test/support/audit-tamper";
@@ -21,7 +21,7 @@ describe("audit_logs", () => {
   it("gets one row per event, and a re-run for the same event adds nothing", async () => {
     const user = await createTestUser();
     const [event] = sampleEvents({ userId: user.id });
-    await publishEvent(event);
+    await emitNow(event);
     await dispatchEvent(event);
     expect(await appendAuditLog(entryFor(event))).toEqual({ inserted: false, seq: null });
     const db = await getDb();

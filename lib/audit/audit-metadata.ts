@@ -6,7 +6,7 @@
 import { z } from "zod";
 
 import type { AuditLog } from "../db/schema";
-import { AUDIT_ACTIONS, WORKFLOWS, type AuditAction, type Workflow } from "../events/event-catalog";
+import { AUDIT_ACTIONS, WORKFLOWS, type AuditAction, type Workflow } from "./audit-actions";
 import { AUDIT_ACCESS_ACTIONS, AUDIT_ACCESS_WORKFLOW, type AuditAccessAction, type AuditAccessWorkflow } from "./audit-access";
 import { AUDIT_ACCESS_METADATA_SCHEMAS } from "./audit-access-metadata";
 

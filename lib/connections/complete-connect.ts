@@ -1,28 +1,16 @@
 /**
  * Step two of connecting a bank: the provider sent the browser back to
- * /connections/callback/<slug>. Checks the single-use state, exchanges the code (PKCE),
- * seals the tokens and activates the connection — ProviderConnectionSucceeded in the same
- * transaction — or records ProviderConnectionFailed with the reason.
+ * /connections/callback/<slug>. Checks the single-use state, exchanges the code (PKCE) and
+ * activates the connection, or ends the run with ProviderConnectionFailed.
  */
-import { eq } from "drizzle-orm";
-
 import { getDb } from "../db/client";
-import { findOwnedConnection } from "../db/queries/connections";
-import { providerConnections } from "../db/schema";
-import {
-  CONNECTION_FAILURE_REASONS,
-  createEvent,
-  dispatchAfterResponse,
-  publishEvent,
-  recordEvent,
-  type ConnectionFailureReason,
-} from "../events/events";
+import { createEvent } from "../events/create-event";
+import { emitNow, withEvents } from "../events/emit";
+import { CONNECTION_FAILURE_REASONS, type ConnectionFailureReason } from "../failure-reasons";
 import { findProvider } from "../providers/find-provider";
 import { exchangeAuthorizationCode, OAuthFlowError, type TokenSet } from "../providers/oauth-client";
-import { sealConnectionToken } from "../providers/token-vault";
-import { setCorrelationId } from "../request-context";
 import { consumeOAuthState } from "./oauth-state";
-import { assertTransition } from "./state-machine";
+import { activateConnection, failPendingConnection, findOwnedConnection } from "./queries";
 
 export type CompleteConnectResult =
   | { ok: true; connectionId: string; providerSlug: string }
@@ -42,26 +30,19 @@ export async function completeConnect({
   const provider = findProvider(providerSlug);
   const stateParam = callbackUrl.searchParams.get("state");
   const consumed = stateParam ? await consumeOAuthState(db, stateParam) : null;
-  if (consumed) setCorrelationId(consumed.correlationId);
+  const correlationId = consumed?.correlationId;
 
   const base = { userId, providerId: providerSlug, providerSlug };
   const failed = async (reason: ConnectionFailureReason, connectionId?: string): Promise<CompleteConnectResult> => {
-    const event = createEvent("ProviderConnectionFailed", { ...base, reason }, { correlationId: consumed?.correlationId });
+    const event = createEvent("ProviderConnectionFailed", { ...base, reason }, { correlationId });
     if (connectionId) {
       // A first connection that fails ends `failed`; a reconnect that fails keeps its state.
-      await db.transaction(async (tx) => {
-        const connection = await findOwnedConnection({ db: tx, userId, connectionId, forUpdate: true });
-        if (connection?.status === "pending") {
-          await tx
-            .update(providerConnections)
-            .set({ status: assertTransition("pending", "fail"), statusReason: reason, updatedAt: new Date() })
-            .where(eq(providerConnections.id, connectionId));
-        }
-        await recordEvent(tx, event);
+      await withEvents(async (tx, emit) => {
+        await failPendingConnection(tx, { connectionId, reason, now: new Date() });
+        emit(event);
       });
-      await dispatchAfterResponse(event);
     } else {
-      await publishEvent(event);
+      await emitNow(event);
     }
     return { ok: false, reason, providerSlug };
   };
@@ -85,43 +66,16 @@ export async function completeConnect({
     return failed(connectionReason(error), consumed.connectionId);
   }
 
-  const succeeded = createEvent(
-    "ProviderConnectionSucceeded",
-    { ...base, connectionId: consumed.connectionId },
-    { correlationId: consumed.correlationId },
-  );
   const now = new Date();
-  const activated = await db.transaction(async (tx) => {
-    const connection = await findOwnedConnection({ db: tx, userId, connectionId: consumed.connectionId, forUpdate: true });
-    if (!connection || connection.status === "disconnected") return false;
-    await tx
-      .update(providerConnections)
-      .set({
-        // Renewing consent before a hard expiry keeps an active connection active.
-        status: assertTransition(connection.status, connection.status === "active" ? "refresh" : "activate"),
-        statusReason: null,
-        accessTokenEnc: sealConnectionToken(connection.id, "access_token", tokens.accessToken),
-        // A provider that sends no refresh token on reconnect leaves the old one valid.
-        refreshTokenEnc: tokens.refreshToken
-          ? sealConnectionToken(connection.id, "refresh_token", tokens.refreshToken)
-          : connection.refreshTokenEnc,
-        tokenType: tokens.tokenType,
-        scope: tokens.scope,
-        accessTokenExpiresAt: tokens.accessTokenExpiresAt,
-        refreshTokenExpiresAt: tokens.refreshTokenExpiresAt ?? hardRefreshExpiry(provider.refreshTokenLifetimeSeconds, now),
-        connectedAt: now,
-        lastRefreshedAt: null,
-        refreshFailures: 0,
-        nextRefreshAttemptAt: null,
-        reauthWarningSentAt: null,
-        updatedAt: now,
-      })
-      .where(eq(providerConnections.id, connection.id));
-    await recordEvent(tx, succeeded);
+  const activated = await withEvents(async (tx, emit) => {
+    const row = await findOwnedConnection({ db: tx, userId, connectionId: consumed.connectionId, forUpdate: true });
+    if (!row || row.status === "disconnected") return false;
+    const refreshTokenExpiresAt = tokens.refreshTokenExpiresAt ?? hardRefreshExpiry(provider.refreshTokenLifetimeSeconds, now);
+    await activateConnection(tx, { row, tokens, refreshTokenExpiresAt, now });
+    emit(createEvent("ProviderConnectionSucceeded", { ...base, connectionId: row.id }, { correlationId }));
     return true;
   });
   if (!activated) return failed("invalid_state");
-  await dispatchAfterResponse(succeeded);
   return { ok: true, connectionId: consumed.connectionId, providerSlug };
 }
 

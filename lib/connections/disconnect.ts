@@ -1,24 +1,19 @@
 /**
- * Disconnect: check ownership, revoke the grant at the provider when it can (RFC 7009;
- * a failed revocation does not block), wipe the credentials, keep the row as
- * `disconnected` for the audit trail. Emits DisconnectionAttempted → Succeeded | Failed.
+ * Disconnect (docs/DESIGN.md §3): revoke at the provider when it can (a failed revocation
+ * does not block), wipe the credentials, keep the row as `disconnected` for the audit trail.
  */
 import { randomUUID } from "node:crypto";
 
-import { eq } from "drizzle-orm";
-
 import { getDb } from "../db/client";
-import { findOwnedConnection } from "../db/queries/connections";
-import { providerConnections, type ProviderConnection } from "../db/schema";
-import { createEvent, dispatchAfterResponse, publishEvent, recordEvent, type DisconnectionFailureReason } from "../events/events";
+import type { ProviderConnection } from "../db/schema";
+import { createEvent } from "../events/create-event";
+import { emitNow, withEvents } from "../events/emit";
+import type { DisconnectionFailureReason } from "../failure-reasons";
 import { getLogger } from "../logger";
 import { findProvider } from "../providers/find-provider";
-import { revokeToken } from "../providers/oauth-client";
+import { revokeToken, type RevocationOutcome } from "../providers/oauth-client";
 import { openConnectionToken } from "../providers/token-vault";
-import { setCorrelationId } from "../request-context";
-import { assertTransition } from "./state-machine";
-
-export type RevocationOutcome = "revoked" | "unsupported" | "failed" | "no_credentials";
+import { findOwnedConnection, wipeAndDisconnect } from "./queries";
 
 export type DisconnectResult =
   | { ok: true; connectionId: string; providerSlug: string; revocation: RevocationOutcome }
@@ -27,45 +22,29 @@ export type DisconnectResult =
 export async function disconnectConnection({ userId, connectionId }: { userId: string; connectionId: string }): Promise<DisconnectResult> {
   const db = await getDb();
   const correlationId = randomUUID();
-  setCorrelationId(correlationId);
   const connection = await findOwnedConnection({ db, userId, connectionId });
   // Someone else's id looks exactly like an id that does not exist.
   const live = connection && connection.status !== "disconnected" ? connection : null;
   const providerSlug = live?.providerSlug ?? "unknown";
   const base = { userId, connectionId, providerId: providerSlug, providerSlug };
 
-  await publishEvent(createEvent("ProviderDisconnectionAttempted", base, { correlationId }));
+  await emitNow(createEvent("ProviderDisconnectionAttempted", base, { correlationId }));
   const fail = async (reason: DisconnectionFailureReason): Promise<DisconnectResult> => {
-    await publishEvent(createEvent("ProviderDisconnectionFailed", { ...base, reason }, { correlationId }));
+    await emitNow(createEvent("ProviderDisconnectionFailed", { ...base, reason }, { correlationId }));
     return { ok: false, reason };
   };
   if (!live) return fail("connection_not_found");
 
-  const succeeded = createEvent("ProviderDisconnectionSucceeded", base, { correlationId });
   let revocation: RevocationOutcome = "no_credentials";
   try {
-    const done = await db.transaction(async (tx) => {
+    const done = await withEvents(async (tx, emit) => {
       // Revoke what the row holds under its lock, so a refresh cannot rotate the refresh
       // token between our read and the revocation (we would revoke a dead one).
       const locked = await findOwnedConnection({ db: tx, userId, connectionId, forUpdate: true });
       if (!locked || locked.status === "disconnected") return false; // a concurrent disconnect won
       revocation = await revokeAtProvider(locked);
-      const now = new Date();
-      await tx
-        .update(providerConnections)
-        .set({
-          status: assertTransition(locked.status, "disconnect"),
-          accessTokenEnc: null,
-          refreshTokenEnc: null,
-          accessTokenExpiresAt: null,
-          refreshTokenExpiresAt: null,
-          nextRefreshAttemptAt: null,
-          revocationOutcome: revocation,
-          disconnectedAt: now,
-          updatedAt: now,
-        })
-        .where(eq(providerConnections.id, connectionId));
-      await recordEvent(tx, succeeded);
+      await wipeAndDisconnect(tx, { row: locked, revocation, now: new Date() });
+      emit(createEvent("ProviderDisconnectionSucceeded", base, { correlationId }));
       return true;
     });
     if (!done) return fail("connection_not_found");
@@ -73,7 +52,6 @@ export async function disconnectConnection({ userId, connectionId }: { userId: s
     getLogger().error({ err: error, connectionId }, "disconnect failed in the database");
     return fail("database_error");
   }
-  await dispatchAfterResponse(succeeded);
   return { ok: true, connectionId, providerSlug, revocation };
 }
 

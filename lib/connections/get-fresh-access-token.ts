@@ -4,8 +4,8 @@
  */
 import { ExpectedError } from "../errors";
 import { getDb } from "../db/client";
-import { findOwnedConnection } from "../db/queries/connections";
 import { openConnectionToken } from "../providers/token-vault";
+import { findOwnedConnection } from "./queries";
 import { isRefreshDue, refreshConnection } from "./refresh-connection";
 
 export async function getFreshAccessToken({ userId, connectionId }: { userId: string; connectionId: string }): Promise<string> {

@@ -5,9 +5,9 @@
  */
 import { createHash } from "node:crypto";
 
-import { eq } from "drizzle-orm";
+import { eq, inArray, lt } from "drizzle-orm";
 
-import type { Executor } from "../db/client";
+import type { Executor, Transaction } from "../db/client";
 import { oauthStates } from "../db/schema";
 import { openCodeVerifier, sealCodeVerifier } from "../providers/token-vault";
 
@@ -72,4 +72,11 @@ export async function consumeOAuthState(db: Executor, state: string, now = new D
     codeVerifier: openCodeVerifier(stateHash, row.codeVerifierEnc),
     expired: row.expiresAt.getTime() <= now.getTime(),
   };
+}
+
+/** Removes states that expired (flows that never came back) and answers them; rows another sweep holds are skipped. */
+export async function takeExpiredOAuthStates(tx: Transaction, { now, limit }: { now: Date; limit: number }) {
+  const expired = await tx.select().from(oauthStates).where(lt(oauthStates.expiresAt, now)).limit(limit).for("update", { skipLocked: true });
+  if (expired.length > 0) await tx.delete(oauthStates).where(inArray(oauthStates.stateHash, expired.map((s) => s.stateHash)));
+  return expired;
 }

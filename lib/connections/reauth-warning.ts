@@ -7,42 +7,19 @@
 import { createHash } from "node:crypto";
 import { createElement } from "react";
 
-import { and, eq, gt, isNull, lte } from "drizzle-orm";
-
 import ReconnectSoonEmail from "@/components/emails/reconnect-soon-email";
 
-import { getDb } from "../db/client";
-import { providerConnections, users } from "../db/schema";
 import { deliverEmailOnce } from "../email/email-deliveries";
 import { renderEmailMessage } from "../email/render-email-message";
 import { env } from "../env";
 import { providerName } from "../providers/find-provider";
+import { connectionsNeedingReauthWarning, markReauthWarningSent } from "./queries";
 
 export const REAUTH_WARNING_TEMPLATE = "reconnect-soon";
 
 export async function sendReauthWarnings(now = new Date(), limit = 500): Promise<number> {
-  const db = await getDb();
   const horizon = new Date(now.getTime() + env.REAUTH_WARNING_HOURS * 3600 * 1000);
-  const due = await db
-    .select({
-      id: providerConnections.id,
-      userId: providerConnections.userId,
-      alias: providerConnections.alias,
-      providerSlug: providerConnections.providerSlug,
-      expiresAt: providerConnections.refreshTokenExpiresAt,
-      email: users.email,
-    })
-    .from(providerConnections)
-    .innerJoin(users, eq(users.id, providerConnections.userId))
-    .where(
-      and(
-        eq(providerConnections.status, "active"),
-        isNull(providerConnections.reauthWarningSentAt),
-        gt(providerConnections.refreshTokenExpiresAt, now),
-        lte(providerConnections.refreshTokenExpiresAt, horizon),
-      ),
-    )
-    .limit(limit);
+  const due = await connectionsNeedingReauthWarning({ now, horizon, limit });
 
   for (const connection of due) {
     const expiresAt = connection.expiresAt!;
@@ -68,7 +45,7 @@ export async function sendReauthWarnings(now = new Date(), limit = 500): Promise
       },
       now,
     );
-    await db.update(providerConnections).set({ reauthWarningSentAt: now }).where(eq(providerConnections.id, connection.id));
+    await markReauthWarningSent({ connectionId: connection.id, now });
   }
   return due.length;
 }

@@ -1,17 +1,16 @@
-/**
- * When to try again after a transient refresh failure: exponential (30 s, 1 min, 2 min…
- * capped at 1 h) with jitter, so a provider coming back is not hit by every connection
- * at the same second. A provider's Retry-After is respected when it asks for longer.
- */
-export const REFRESH_BACKOFF = { baseSeconds: 30, maxSeconds: 60 * 60 } as const;
+import { backoffDelayMs, REFRESH_RETRY_POLICY } from "../retry-policy";
 
+/** REFRESH_RETRY_POLICY (lib/retry-policy.ts) in seconds, the unit of a provider's Retry-After. */
+export const REFRESH_BACKOFF = {
+  baseSeconds: REFRESH_RETRY_POLICY.baseDelayMs / 1000,
+  maxSeconds: REFRESH_RETRY_POLICY.maxDelayMs / 1000,
+} as const;
+
+/** Seconds to wait after a transient refresh failure; a provider's Retry-After wins when it asks for longer. */
 export function refreshBackoffSeconds(
   consecutiveFailures: number,
   { retryAfterSeconds = null, random = Math.random }: { retryAfterSeconds?: number | null; random?: () => number } = {},
 ): number {
-  const exponent = Math.max(0, consecutiveFailures - 1);
-  const ceiling = Math.min(REFRESH_BACKOFF.maxSeconds, REFRESH_BACKOFF.baseSeconds * 2 ** exponent);
-  // "Equal jitter": at least half the ceiling, so retries still space out as failures add up.
-  const delay = ceiling / 2 + random() * (ceiling / 2);
-  return Math.ceil(Math.max(delay, retryAfterSeconds ?? 0));
+  const delaySeconds = backoffDelayMs(REFRESH_RETRY_POLICY, consecutiveFailures, random) / 1000;
+  return Math.ceil(Math.max(delaySeconds, retryAfterSeconds ?? 0));
 }

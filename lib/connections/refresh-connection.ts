@@ -1,31 +1,20 @@
 /**
- * Refreshes one connection's access token — the only place that does.
- *
- * One refresh at a time per connection across every process: the row is locked
- * (`FOR UPDATE`, or `SKIP LOCKED` for the sweep) and re-read under the lock, so a racer
- * that lost finds the fresh tokens and does nothing. The provider call happens under the
- * lock; the new tokens and the outcome event commit together; handlers run after.
+ * Refreshes one connection's access token — the only place that does. One refresh at a time
+ * per connection across every process: the row is locked and re-read under the lock, so a
+ * racer that lost finds the fresh tokens and does nothing (docs/DESIGN.md §3 and §7).
  */
 import { randomUUID } from "node:crypto";
 
-import { eq } from "drizzle-orm";
-
-import { getDb, type Transaction } from "../db/client";
-import { providerConnections, type ProviderConnection } from "../db/schema";
+import type { ProviderConnection } from "../db/schema";
 import { env } from "../env";
-import {
-  createEvent,
-  dispatchEvent,
-  recordEvent,
-  REFRESH_FAILURE_REASONS,
-  type DomainEvent,
-  type RefreshFailureReason,
-} from "../events/events";
+import { createEvent } from "../events/create-event";
+import { withEvents } from "../events/emit";
+import { REFRESH_FAILURE_REASONS, type RefreshFailureReason } from "../failure-reasons";
 import { findProvider } from "../providers/find-provider";
 import { OAuthFlowError, refreshAccessToken, type TokenSet } from "../providers/oauth-client";
-import { openConnectionToken, sealConnectionToken } from "../providers/token-vault";
+import { openConnectionToken } from "../providers/token-vault";
+import { lockConnection, markRefreshed, recordRefreshFailure } from "./queries";
 import { refreshBackoffSeconds } from "./refresh-backoff";
-import { assertTransition } from "./state-machine";
 
 export type RefreshOutcome =
   | { status: "refreshed"; connectionId: string; accessTokenExpiresAt: Date | null }
@@ -59,114 +48,59 @@ export async function refreshConnection({
   now = new Date(),
   seenDueAt = new Date(),
 }: RefreshOptions): Promise<RefreshOutcome> {
-  const db = await getDb();
-  const events: DomainEvent[] = [];
-  const outcome = await db.transaction(async (tx): Promise<RefreshOutcome> => {
-    const query = tx.select().from(providerConnections).where(eq(providerConnections.id, connectionId)).limit(1);
-    const [row] = lock === "skip" ? await query.for("update", { skipLocked: true }) : await query.for("update");
-    if (!row) return { status: "skipped", connectionId, why: lock === "skip" ? "locked" : "not_found" };
-    if (row.status !== "active") return { status: "skipped", connectionId, why: "not_active" };
-    // Checked before "due": with lifetimes shorter than the lead time a fresh token is due at once.
-    const refreshedMeanwhile = !!row.lastRefreshedAt && row.lastRefreshedAt > seenDueAt;
-    if (!force && (refreshedMeanwhile || !isRefreshDue(row, now))) return { status: "skipped", connectionId, why: "not_due" };
-    if (!force && row.nextRefreshAttemptAt && row.nextRefreshAttemptAt > now) {
-      return { status: "skipped", connectionId, why: "backing_off" };
-    }
+  // The sweep waits for the handlers: it has no one waiting and must not pile work up past its batch.
+  return withEvents(
+    async (tx, emit): Promise<RefreshOutcome> => {
+      const row = await lockConnection(tx, connectionId, lock);
+      if (!row) return { status: "skipped", connectionId, why: lock === "skip" ? "locked" : "not_found" };
+      if (row.status !== "active") return { status: "skipped", connectionId, why: "not_active" };
+      // Checked before "due": with lifetimes shorter than the lead time a fresh token is due at once.
+      const refreshedMeanwhile = !!row.lastRefreshedAt && row.lastRefreshedAt > seenDueAt;
+      if (!force && (refreshedMeanwhile || !isRefreshDue(row, now))) return { status: "skipped", connectionId, why: "not_due" };
+      if (!force && row.nextRefreshAttemptAt && row.nextRefreshAttemptAt > now) {
+        return { status: "skipped", connectionId, why: "backing_off" };
+      }
 
-    const correlationId = randomUUID();
-    const base = { userId: row.userId, connectionId, providerId: row.providerSlug, providerSlug: row.providerSlug };
-    const attempted = createEvent("ProviderTokenRefreshAttempted", base, { correlationId });
-    await recordEvent(tx, attempted);
-    events.push(attempted);
+      const correlationId = randomUUID();
+      const base = { userId: row.userId, connectionId, providerId: row.providerSlug, providerSlug: row.providerSlug };
+      emit(createEvent("ProviderTokenRefreshAttempted", base, { correlationId }));
 
-    const fail = async (reason: RefreshFailureReason, needsUserAction: boolean, retryAfterSeconds: number | null) => {
-      await recordFailure(tx, row, { reason, needsUserAction, retryAfterSeconds, now });
-      const failed = createEvent("ProviderTokenRefreshFailed", { ...base, reason, needsUserAction }, { correlationId });
-      await recordEvent(tx, failed);
-      events.push(failed);
-      return { status: "failed", connectionId, reason, needsUserAction } as const;
-    };
+      const fail = async ({ reason, needsUserAction, retryAfterSeconds }: SortedFailure) => {
+        const nextAttemptAt = new Date(now.getTime() + refreshBackoffSeconds(row.refreshFailures + 1, { retryAfterSeconds }) * 1000);
+        await recordRefreshFailure(tx, { row, reason, needsUserAction, nextAttemptAt, now });
+        emit(createEvent("ProviderTokenRefreshFailed", { ...base, reason, needsUserAction }, { correlationId }));
+        return { status: "failed", connectionId, reason, needsUserAction } as const;
+      };
 
-    const provider = findProvider(row.providerSlug);
-    if (!provider) return fail("invalid_credentials", false, null);
-    // Past a hard refresh-token/consent lifetime no request can help; don't make one.
-    if (!row.refreshTokenEnc || (row.refreshTokenExpiresAt && row.refreshTokenExpiresAt <= now)) {
-      return fail("refresh_token_expired", true, null);
-    }
+      const provider = findProvider(row.providerSlug);
+      if (!provider) return fail({ reason: "invalid_credentials", needsUserAction: false, retryAfterSeconds: null });
+      // Past a hard refresh-token/consent lifetime no request can help; don't make one.
+      if (!row.refreshTokenEnc || (row.refreshTokenExpiresAt && row.refreshTokenExpiresAt <= now)) {
+        return fail({ reason: "refresh_token_expired", needsUserAction: true, retryAfterSeconds: null });
+      }
 
-    let tokens: TokenSet;
-    try {
-      tokens = await refreshAccessToken(provider, openConnectionToken(row.id, "refresh_token", row.refreshTokenEnc));
-    } catch (error) {
-      const sorted = sortFailure(error);
-      return fail(sorted.reason, sorted.needsUserAction, sorted.retryAfterSeconds);
-    }
+      let tokens: TokenSet;
+      try {
+        tokens = await refreshAccessToken(provider, openConnectionToken(row.id, "refresh_token", row.refreshTokenEnc));
+      } catch (error) {
+        return fail(sortFailure(error));
+      }
 
-    await tx
-      .update(providerConnections)
-      .set({
-        accessTokenEnc: sealConnectionToken(row.id, "access_token", tokens.accessToken),
-        // A rotated refresh token replaces the old one; no new one means the old one stays valid.
-        refreshTokenEnc: tokens.refreshToken ? sealConnectionToken(row.id, "refresh_token", tokens.refreshToken) : row.refreshTokenEnc,
-        accessTokenExpiresAt: tokens.accessTokenExpiresAt,
-        refreshTokenExpiresAt: tokens.refreshTokenExpiresAt ?? row.refreshTokenExpiresAt,
-        scope: tokens.scope ?? row.scope,
-        tokenType: tokens.tokenType,
-        lastRefreshedAt: new Date(),
-        refreshFailures: 0,
-        nextRefreshAttemptAt: null,
-        statusReason: null,
-        updatedAt: now,
-      })
-      .where(eq(providerConnections.id, row.id));
-    const succeeded = createEvent("ProviderTokenRefreshSucceeded", base, { correlationId });
-    await recordEvent(tx, succeeded);
-    events.push(succeeded);
-    return { status: "refreshed", connectionId, accessTokenExpiresAt: tokens.accessTokenExpiresAt };
-  });
-
-  for (const event of events) await dispatchEvent(event);
-  return outcome;
+      await markRefreshed(tx, { row, tokens, now });
+      emit(createEvent("ProviderTokenRefreshSucceeded", base, { correlationId }));
+      return { status: "refreshed", connectionId, accessTokenExpiresAt: tokens.accessTokenExpiresAt };
+    },
+    { handlers: "now" },
+  );
 }
 
-/**
- * A failure only the user can fix ends the connection (`expired` or `revoked`; the
- * email handler sends one "reconnect" email for the event). Anything else keeps it
- * active and schedules the next try with backoff.
- */
-async function recordFailure(
-  tx: Transaction,
-  row: ProviderConnection,
-  { reason, needsUserAction, retryAfterSeconds, now }: { reason: RefreshFailureReason; needsUserAction: boolean; retryAfterSeconds: number | null; now: Date },
-) {
-  if (needsUserAction) {
-    await tx
-      .update(providerConnections)
-      .set({
-        status: assertTransition(row.status, reason === "provider_revoked" ? "revoke" : "expire"),
-        statusReason: reason,
-        // The grant is dead: keep nothing that looks like a credential.
-        accessTokenEnc: null,
-        refreshTokenEnc: null,
-        nextRefreshAttemptAt: null,
-        updatedAt: now,
-      })
-      .where(eq(providerConnections.id, row.id));
-    return;
-  }
-  const failures = row.refreshFailures + 1;
-  await tx
-    .update(providerConnections)
-    .set({
-      refreshFailures: failures,
-      nextRefreshAttemptAt: new Date(now.getTime() + refreshBackoffSeconds(failures, { retryAfterSeconds }) * 1000),
-      statusReason: reason,
-      updatedAt: now,
-    })
-    .where(eq(providerConnections.id, row.id));
+interface SortedFailure {
+  reason: RefreshFailureReason;
+  needsUserAction: boolean;
+  retryAfterSeconds: number | null;
 }
 
-function sortFailure(error: unknown): { reason: RefreshFailureReason; needsUserAction: boolean; retryAfterSeconds: number | null } {
+function sortFailure(error: unknown): SortedFailure {
   if (!(error instanceof OAuthFlowError)) return { reason: "network_error", needsUserAction: false, retryAfterSeconds: null };
   const reasons: readonly string[] = REFRESH_FAILURE_REASONS;
   const reason = reasons.includes(error.code) ? (error.code as RefreshFailureReason) : "provider_unavailable";

@@ -6,9 +6,10 @@ import { randomUUID } from "node:crypto";
 
 import { ExpectedError } from "../errors";
 import { getDb } from "../db/client";
-import { findOwnedConnection } from "../db/queries/connections";
-import { createEvent, publishEvent } from "../events/events";
+import { createEvent } from "../events/create-event";
+import { emitNow } from "../events/emit";
 import { consumeRateLimit } from "../rate-limit";
+import { findOwnedConnection } from "./queries";
 import { refreshConnection, type RefreshOutcome } from "./refresh-connection";
 
 export const MANUAL_REFRESH_RATE_LIMIT = { limit: 10, windowSeconds: 10 * 60 };
@@ -24,8 +25,8 @@ export async function refreshNow({ userId, connectionId }: { userId: string; con
   if (!rate.allowed) {
     const correlationId = randomUUID();
     const base = { userId, connectionId, providerId: connection.providerSlug, providerSlug: connection.providerSlug };
-    await publishEvent(createEvent("ProviderTokenRefreshAttempted", base, { correlationId }));
-    await publishEvent(
+    await emitNow(createEvent("ProviderTokenRefreshAttempted", base, { correlationId }));
+    await emitNow(
       createEvent("ProviderTokenRefreshFailed", { ...base, reason: "rate_limited", needsUserAction: false }, { correlationId }),
     );
     throw new ExpectedError("rate_limited", "You have refreshed several times in a short while. Please wait a few minutes.");

@@ -3,16 +3,13 @@
  * connections with bounded concurrency, closes abandoned connect flows, warns users
  * before a hard expiry, and runs the events recovery pass.
  */
-import { and, asc, eq, isNotNull, isNull, lte, or } from "drizzle-orm";
-
-import { getDb } from "../db/client";
-import { providerConnections } from "../db/schema";
 import { env } from "../env";
-import { recoverEvents, type RecoverySummary } from "../events/events";
+import { recoverEvents, type RecoverySummary } from "../events/recover-events";
 import { getLogger } from "../logger";
 import { pruneRateLimits } from "../rate-limit";
 import { runWithRequestContext } from "../request-context";
 import { closeAbandonedConnects } from "./close-abandoned-connects";
+import { dueConnectionIds } from "./queries";
 import { refreshConnection, type RefreshOutcome } from "./refresh-connection";
 import { sendReauthWarnings } from "./reauth-warning";
 
@@ -66,7 +63,8 @@ export async function runRefreshSweep({
   return runWithRequestContext({ actor: { type: "system" }, ipAddress: null, userAgent: "ledgerlink-refresh-sweep" }, async () => {
     const started = performance.now();
     const seenDueAt = new Date();
-    const ids = await dueConnectionIds({ limit, now });
+    const horizon = new Date(now.getTime() + env.REFRESH_AHEAD_SECONDS * 1000);
+    const ids = await dueConnectionIds({ limit, now, horizon });
     const deadline = performance.now() + budgetMs;
     const outcomes = await mapWithConcurrency(ids, concurrency, (connectionId): Promise<RefreshOutcome> => {
       if (performance.now() > deadline) return Promise.resolve({ status: "skipped", connectionId, why: "out_of_time" });
@@ -99,26 +97,6 @@ export async function runRefreshSweep({
     getLogger().info({ sweep: summary }, "refresh sweep finished");
     return summary;
   });
-}
-
-/** Active connections whose access token is due and that are not backing off. */
-async function dueConnectionIds({ limit, now }: { limit: number; now: Date }): Promise<string[]> {
-  const db = await getDb();
-  const horizon = new Date(now.getTime() + env.REFRESH_AHEAD_SECONDS * 1000);
-  const rows = await db
-    .select({ id: providerConnections.id })
-    .from(providerConnections)
-    .where(
-      and(
-        eq(providerConnections.status, "active"),
-        isNotNull(providerConnections.accessTokenExpiresAt),
-        lte(providerConnections.accessTokenExpiresAt, horizon),
-        or(isNull(providerConnections.nextRefreshAttemptAt), lte(providerConnections.nextRefreshAttemptAt, now)),
-      ),
-    )
-    .orderBy(asc(providerConnections.accessTokenExpiresAt))
-    .limit(limit);
-  return rows.map((r) => r.id);
 }
 
 async function mapWithConcurrency<T, R>(items: T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -1,20 +1,19 @@
 /**
- * Step one of connecting a bank: the user pressed Connect (or Reconnect).
- * Emits ProviderConnectionAttempted, checks the rate limit, keeps a single-use state with
- * the PKCE verifier, and answers the provider's authorization URL to redirect to.
+ * Step one of connecting a bank: the user pressed Connect (or Reconnect). Answers the
+ * provider's authorization URL; complete-connect.ts takes the flow back at the callback.
  */
 import { randomUUID } from "node:crypto";
 
 import { ExpectedError } from "../errors";
 import { getDb } from "../db/client";
-import { aliasesInUse, findOwnedConnection } from "../db/queries/connections";
-import { providerConnections } from "../db/schema";
-import { createEvent, publishEvent, reasonText } from "../events/events";
+import { createEvent } from "../events/create-event";
+import { emitNow } from "../events/emit";
+import { reasonText } from "../failure-reasons";
 import { findProvider } from "../providers/find-provider";
 import { createAuthorizationRequest, OAuthFlowError } from "../providers/oauth-client";
 import { consumeRateLimit } from "../rate-limit";
-import { setCorrelationId } from "../request-context";
 import { saveOAuthState } from "./oauth-state";
+import { aliasesInUse, findOwnedConnection, insertPendingConnection } from "./queries";
 import { isReconnectable } from "./reconnectable";
 
 export const CONNECT_RATE_LIMIT = { limit: 5, windowSeconds: 10 * 60 };
@@ -31,16 +30,14 @@ export interface StartConnectInput {
 export async function startConnect(input: StartConnectInput): Promise<{ authorizationUrl: string; correlationId: string }> {
   const provider = findProvider(input.providerSlug);
   if (!provider) throw new ExpectedError("unknown_provider", "That provider is not available.");
-  const db = await getDb();
   const target = await resolveTarget(input, provider.name);
 
   const correlationId = randomUUID();
-  setCorrelationId(correlationId);
   const base = { userId: input.userId, providerId: provider.slug, providerSlug: provider.slug };
-  await publishEvent(createEvent("ProviderConnectionAttempted", base, { correlationId }));
+  await emitNow(createEvent("ProviderConnectionAttempted", base, { correlationId }));
 
   const fail = async (reason: "rate_limited" | "provider_unavailable" | "oauth_error", message: string) => {
-    await publishEvent(createEvent("ProviderConnectionFailed", { ...base, reason }, { correlationId }));
+    await emitNow(createEvent("ProviderConnectionFailed", { ...base, reason }, { correlationId }));
     return new ExpectedError(reason, message);
   };
 
@@ -61,15 +58,11 @@ export async function startConnect(input: StartConnectInput): Promise<{ authoriz
     throw await fail(reason, reasonText(reason));
   }
 
+  // No event here: the outcome comes at the callback (or from the sweep, if the flow is abandoned).
+  const db = await getDb();
   await db.transaction(async (tx) => {
     if (!target.existingId) {
-      await tx.insert(providerConnections).values({
-        id: target.connectionId,
-        userId: input.userId,
-        providerSlug: provider.slug,
-        alias: target.alias,
-        status: "pending",
-      });
+      await insertPendingConnection(tx, { id: target.connectionId, userId: input.userId, providerSlug: provider.slug, alias: target.alias });
     }
     await saveOAuthState(tx, {
       state: request.state,

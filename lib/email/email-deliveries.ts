@@ -11,7 +11,7 @@ import { desc, eq, sql } from "drizzle-orm";
 
 import { getDb, queryRows } from "../db/client";
 import { emailDeliveries, type EmailDelivery } from "../db/schema";
-import { EMAIL_RETRY_POLICY, nextAttemptAt } from "../events/retry-policy";
+import { EMAIL_RETRY_POLICY, nextAttemptAt } from "../retry-policy";
 import { iso } from "../db/sql-values";
 import { uuidv7 } from "../db/uuid-v7";
 import { getLogger } from "../logger";

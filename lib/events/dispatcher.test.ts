@@ -6,7 +6,7 @@ import { sampleEvents } from "@/test/support/sample-events";
 import { createDispatcher, type HandlerRunRecord, type OutboxUpdate, type RunStore } from "./dispatcher";
 import type { DomainEvent } from "./events";
 import type { EventHandler } from "./handler";
-import { HANDLER_RETRY_POLICY } from "./retry-policy";
+import { HANDLER_RETRY_POLICY } from "../retry-policy";
 
 const [attempted, succeeded] = sampleEvents();
 

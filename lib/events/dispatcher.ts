@@ -11,7 +11,7 @@ import { getLogger } from "../logger";
 import { getRequestContext, runWithRequestContext } from "../request-context";
 import type { DomainEvent, DomainEventType } from "./events";
 import type { EventHandler } from "./handler";
-import { HANDLER_RETRY_POLICY, nextAttemptAt, type RetryPolicy } from "./retry-policy";
+import { HANDLER_RETRY_POLICY, nextAttemptAt, type RetryPolicy } from "../retry-policy";
 
 export type HandlerRunStatus = "succeeded" | "retrying" | "dead";
 

@@ -3,24 +3,11 @@
  * audit action (DESIGN.md §1). A new event type fails the type-check here until it has
  * an entry, and the registry test until its handlers are declared.
  */
+import type { AuditAction, Workflow } from "../audit/audit-actions";
 import type { DomainEventType } from "./events";
 
-export const WORKFLOWS = ["connect", "disconnect", "refresh"] as const;
-export type Workflow = (typeof WORKFLOWS)[number];
+export type { AuditAction, Workflow };
 export type EventOutcome = "attempted" | "succeeded" | "failed";
-
-export const AUDIT_ACTIONS = [
-  "provider_connection_attempted",
-  "provider_connected",
-  "provider_connection_failed",
-  "provider_disconnection_attempted",
-  "provider_disconnected",
-  "provider_disconnection_failed",
-  "provider_token_refresh_attempted",
-  "provider_token_refreshed",
-  "provider_token_refresh_failed",
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface EventInfo {
   workflow: Workflow;
@@ -43,6 +30,3 @@ export const EVENT_CATALOG = {
 /** The nine event types, in workflow order. */
 export const EVENT_TYPES = Object.keys(EVENT_CATALOG) as DomainEventType[];
 
-export function isDomainEventType(value: string): value is DomainEventType {
-  return Object.hasOwn(EVENT_CATALOG, value);
-}

@@ -6,7 +6,7 @@
 import { z } from "zod";
 
 import type { DomainEvent, DomainEventType, EventEnvelope, EventFields } from "./events";
-import { CONNECTION_FAILURE_REASONS, DISCONNECTION_FAILURE_REASONS, REFRESH_FAILURE_REASONS } from "./reasons";
+import { CONNECTION_FAILURE_REASONS, DISCONNECTION_FAILURE_REASONS, REFRESH_FAILURE_REASONS } from "../failure-reasons";
 
 const id = z.string().min(1).max(200);
 /** Lower-cased so the same id always hashes and compares the same way. */

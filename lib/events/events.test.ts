@@ -2,16 +2,10 @@ import { describe, expect, it } from "vitest";
 
 import { runWithRequestContext } from "../request-context";
 import { sampleEvents } from "@/test/support/sample-events";
-import {
-  CONNECTION_FAILURE_REASONS,
-  createEvent,
-  DISCONNECTION_FAILURE_REASONS,
-  EVENT_CATALOG,
-  EVENT_TYPES,
-  parseEvent,
-  REFRESH_FAILURE_REASONS,
-  reasonText,
-} from "./events";
+import { createEvent } from "./create-event";
+import { EVENT_CATALOG, EVENT_TYPES } from "./event-catalog";
+import { parseEvent } from "./event-schemas";
+import { CONNECTION_FAILURE_REASONS, DISCONNECTION_FAILURE_REASONS, REFRESH_FAILURE_REASONS, reasonText } from "../failure-reasons";
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const connection = {

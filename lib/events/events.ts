@@ -1,14 +1,9 @@
 /**
- * The nine domain events of DESIGN.md §1: typed, immutable values, one interface per event
- * with a line saying when it is emitted. Each workflow emits exactly three: `…Attempted`
- * before any business logic, `…Succeeded` after the change is committed (recorded in the
- * same transaction), `…Failed` after it was rolled back. The Attempted event and its outcome
- * share one `correlationId`.
- *
- * No event ever carries a credential: `createEvent` keeps only the fields declared here.
+ * The nine domain events (docs/DESIGN.md §1), types only: importing this module loads no code.
+ * No event carries a credential: `createEvent` keeps only the fields declared here.
  */
 import type { Actor } from "../request-context";
-import type { ConnectionFailureReason, DisconnectionFailureReason, RefreshFailureReason } from "./reasons";
+import type { ConnectionFailureReason, DisconnectionFailureReason, RefreshFailureReason } from "../failure-reasons";
 
 export type { Actor } from "../request-context";
 
@@ -98,24 +93,10 @@ export type EventFields<T extends DomainEventType> = {
   -readonly [K in Exclude<keyof EventOf<T>, keyof EventEnvelope | "type">]: EventOf<T>[K];
 };
 
-export {
-  AUDIT_ACTIONS,
-  EVENT_CATALOG,
-  EVENT_TYPES,
-  WORKFLOWS,
-  type AuditAction,
-  type EventInfo,
-  type EventOutcome,
-  type Workflow,
-} from "./event-catalog";
-export * from "./reasons";
-export { createEvent, type CreateEventOptions } from "./create-event";
-export { parseEvent } from "./event-schemas";
-// The runtime, so use-cases import everything from this one module. (Client components
-// wanting only `reasonText` should import "./reasons": this module reaches the database.)
-export { recordEvent } from "./record-event";
-export { dispatchEvent } from "./dispatch-event";
-export { dispatchAfterResponse } from "./dispatch-after-response";
-export { publishEvent, type PublishOptions } from "./publish-event";
-export { recoverEvents, type RecoverEventsOptions, type RecoverySummary } from "./recover-events";
-export type { DispatchResult } from "./dispatcher";
+export type { AuditAction, EventInfo, EventOutcome, Workflow } from "./event-catalog";
+export type {
+  ConnectionFailureReason,
+  DisconnectionFailureReason,
+  FailureReason,
+  RefreshFailureReason,
+} from "../failure-reasons";

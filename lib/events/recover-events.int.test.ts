@@ -7,10 +7,12 @@ import { getDb } from "../db/client";
 import { auditLogs, emailDeliveries, eventHandlerRuns, eventOutbox, providerConnections } from "../db/schema";
 import { captureLogs, type LogCapture } from "@/test/support/log-capture";
 import { createTestUser } from "@/test/support/test-users";
-import { createEvent, dispatchEvent, recordEvent, recoverEvents } from "./events";
+import { createEvent } from "./create-event";
+import { dispatchEvent, recordEvent } from "./emit";
+import { recoverEvents } from "./recover-events";
 import { auditHandler } from "./handlers/audit-handler";
 import { emailHandler } from "./handlers/email-handler";
-import { HANDLER_RETRY_POLICY } from "./retry-policy";
+import { HANDLER_RETRY_POLICY } from "../retry-policy";
 
 let user: { id: string; email: string };
 let logs: LogCapture | undefined;

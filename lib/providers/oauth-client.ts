@@ -40,7 +40,8 @@ export interface TokenSet {
   tokenType: string;
 }
 
-export type RevocationOutcome = "revoked" | "unsupported" | "failed";
+/** What revoking a grant came to (stored on the disconnected row); `no_credentials`: nothing was left to revoke. */
+export type RevocationOutcome = "revoked" | "unsupported" | "failed" | "no_credentials";
 
 /** Starts the authorization code flow: PKCE S256 and a random state, always. */
 export async function createAuthorizationRequest(

@@ -78,7 +78,7 @@ async function createConfiguration(provider: OAuthProviderConfig): Promise<oauth
       ? oauth.ClientSecretPost(provider.clientSecret)
       : oauth.ClientSecretBasic(provider.clientSecret);
   const label = (setting: string) => `Provider "${provider.slug}": ${setting}`;
-  const issuer = provider.issuer ? parseProviderUrl(provider.issuer, label("issuer")) : null;
+  const issuer = provider.issuer ? parseProviderUrl(provider.issuer, label("issuer"), "issuer") : null;
   const revocation = provider.revocationEndpoint
     ? parseProviderUrl(provider.revocationEndpoint, label("revocation endpoint"))
     : null;

@@ -4,7 +4,7 @@ import {
   WWWAuthenticateChallengeError,
 } from "openid-client";
 
-import type { ConnectionFailureReason, RefreshFailureReason } from "../events/reasons";
+import type { ConnectionFailureReason, RefreshFailureReason } from "../failure-reasons";
 
 export type { ConnectionFailureReason, RefreshFailureReason };
 

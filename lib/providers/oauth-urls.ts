@@ -9,22 +9,42 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /**
- * Parses a provider URL (issuer or endpoint) and refuses plain http anywhere
- * but on a loopback host. `what` names the setting in the error message.
+ * Whether the URL's host is a loopback address. Hosts are compared after WHATWG URL parsing,
+ * so spellings like `127.1` or `[0:0:0:0:0:0:0:1]` are recognised and `127.0.0.1.evil.example` is not.
  */
-export function parseProviderUrl(value: string, what: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new OAuthConfigurationError(`${what} is not a valid URL`);
-  }
-  if (url.protocol === "https:") return url;
-  if (url.protocol === "http:") {
-    if (isLoopbackHost(url.hostname)) return url;
-    throw new OAuthConfigurationError(
-      `${what} ${url.origin} uses plain http; use https (http is only allowed on localhost, 127.0.0.0/8 and [::1])`,
-    );
-  }
-  throw new OAuthConfigurationError(`${what} must be an https URL, got ${url.protocol}`);
+export function isLoopbackUrl(url: string | URL): boolean {
+  return URL.canParse(url) && isLoopbackHost(new URL(url).hostname);
+}
+
+export type ProviderUrlProblem = "invalid" | "scheme" | "plain_http" | "credentials" | "fragment" | "query";
+
+/**
+ * The one rule set for a provider's issuer or endpoint URL, from the environment or from
+ * discovery: https, or http on a loopback host; no user info; no fragment (RFC 6749 §3.1);
+ * an issuer has no query either (RFC 8414 §2). Answers the URL, or what is wrong with it.
+ */
+export function checkProviderUrl(value: string, kind: "issuer" | "endpoint"): { url: URL } | { problem: ProviderUrlProblem; url?: URL } {
+  if (!URL.canParse(value)) return { problem: "invalid" };
+  const url = new URL(value);
+  if (url.protocol !== "https:" && url.protocol !== "http:") return { problem: "scheme", url };
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) return { problem: "plain_http", url };
+  if (url.username !== "" || url.password !== "") return { problem: "credentials", url };
+  if (url.hash !== "" || value.includes("#")) return { problem: "fragment", url };
+  if (kind === "issuer" && (url.search !== "" || value.includes("?"))) return { problem: "query", url };
+  return { url };
+}
+
+/** `checkProviderUrl` that throws; `what` names the setting in the error message. */
+export function parseProviderUrl(value: string, what: string, kind: "issuer" | "endpoint" = "endpoint"): URL {
+  const checked = checkProviderUrl(value, kind);
+  if (!("problem" in checked)) return checked.url;
+  const messages: Record<ProviderUrlProblem, string> = {
+    invalid: `${what} is not a valid URL`,
+    scheme: `${what} must be an https URL, got ${checked.url?.protocol}`,
+    plain_http: `${what} ${checked.url?.origin} uses plain http; use https (http is only allowed on localhost, 127.0.0.0/8 and [::1])`,
+    credentials: `${what} must not contain a user name or password`,
+    fragment: `${what} must not contain a fragment (#…)`,
+    query: `${what} must not contain a query (?…)`,
+  };
+  throw new OAuthConfigurationError(messages[checked.problem]);
 }

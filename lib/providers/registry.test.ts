@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
+import { isLoopbackUrl } from "./oauth-urls";
 import {
   buildProviderRegistry,
-  isLoopbackUrl,
   providerSlugToEnvPrefix,
   type ProviderDefinition,
   type ProviderRegistryOptions,

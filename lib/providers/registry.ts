@@ -9,6 +9,7 @@
  * cannot leak into logs.
  */
 import type { OAuthProviderConfig } from "./oauth-configuration";
+import { checkProviderUrl, type ProviderUrlProblem } from "./oauth-urls";
 import { SCHWAB_DEFAULT_SCOPES, SCHWAB_SLUG, schwabProvider } from "./schwab";
 
 export const PROVIDER_CATEGORIES = ["bank", "brokerage", "credit_card", "crypto", "other"] as const;
@@ -61,10 +62,13 @@ const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const LOOPBACK_HINT = "http only on loopback hosts: localhost, 127.0.0.0/8, [::1]";
 
-export function buildProviderRegistry(
-  vars: Record<string, string | undefined>,
-  options: ProviderRegistryOptions,
-): { providers: ProviderDefinition[]; problems: string[] } {
+export interface ProviderRegistry {
+  providers: ProviderDefinition[];
+  /** Misconfigured providers, each left out, named without its values. */
+  problems: string[];
+}
+
+export function buildProviderRegistry(vars: Readonly<Record<string, string | undefined>>, options: ProviderRegistryOptions): ProviderRegistry {
   const callbackBase = `${normalizeAppUrl(options.appUrl)}/connections/callback`;
   const providers: ProviderDefinition[] = [];
   const problems: string[] = [];
@@ -241,36 +245,19 @@ export function providerSlugToEnvPrefix(slug: string): string {
   return `PROVIDER_${slug.toUpperCase().replaceAll("-", "_")}`;
 }
 
-/**
- * Whether the URL's host is a loopback address: `localhost`, 127.0.0.0/8 or `[::1]`.
- * Hosts are compared after WHATWG URL parsing, so spellings like `127.1` or
- * `[0:0:0:0:0:0:0:1]` are recognised and `127.0.0.1.evil.example` is not.
- */
-export function isLoopbackUrl(url: string | URL): boolean {
-  let hostname: string;
-  try {
-    hostname = new URL(url).hostname;
-  } catch {
-    return false;
-  }
-  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
+const URL_PROBLEMS: Record<ProviderUrlProblem, string> = {
+  invalid: "must be an absolute https URL",
+  scheme: "must be an absolute https URL",
+  plain_http: `must use https (${LOOPBACK_HINT})`,
+  credentials: "must not contain a user name or password",
+  fragment: "must not contain a fragment (#…)",
+  query: "must not contain a query (?…)",
+};
 
 /** Why `value` is not acceptable as an issuer or endpoint URL, or null when it is. Never quotes the value. */
 function checkUrl(value: string, kind: "issuer" | "endpoint"): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return "must be an absolute https URL";
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return "must be an absolute https URL";
-  if (url.protocol === "http:" && !isLoopbackUrl(url)) return `must use https (${LOOPBACK_HINT})`;
-  if (url.username !== "" || url.password !== "") return "must not contain a user name or password";
-  // RFC 6749 §3.1 forbids fragments in endpoints; RFC 8414 §2 forbids query and fragment in issuers.
-  if (url.hash !== "" || value.includes("#")) return "must not contain a fragment (#…)";
-  if (kind === "issuer" && (url.search !== "" || value.includes("?"))) return "must not contain a query (?…)";
-  return null;
+  const checked = checkProviderUrl(value, kind);
+  return "problem" in checked ? URL_PROBLEMS[checked.problem] : null;
 }
 
 function parseScopes(value: string | undefined, fallback: readonly string[]): string[] | string {

@@ -12,7 +12,7 @@ import { getDb } from "../db/client";
 import { oauthStates, providerConnections } from "../db/schema";
 import { env } from "../env";
 import { getLogger } from "../logger";
-import type { TokenCipher } from "./token-crypto";
+import type { TokenCipher } from "../crypto/token-crypto";
 import { codeVerifierContext, connectionTokenContext, getTokenCipher, type ConnectionTokenField } from "./token-vault";
 
 export interface RotationSummary {

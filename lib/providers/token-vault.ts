@@ -3,7 +3,7 @@
  * Each ciphertext is bound to its row and column, so a value copied elsewhere fails to open.
  */
 import { env } from "../env";
-import { createTokenCipher, type TokenCipher } from "./token-crypto";
+import { createTokenCipher, type TokenCipher } from "../crypto/token-crypto";
 
 export type ConnectionTokenField = "access_token" | "refresh_token";
 

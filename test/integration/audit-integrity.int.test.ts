@@ -6,7 +6,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { appendPastRun } from "@/lib/audit/append-workflow-run";
+import { appendPastRun } from "@/test/support/append-workflow-run";
 import { auditChainStatus, forgetAuditChainStatus, FULL_WALK_MS } from "@/lib/audit/chain-status";
 import { getDb } from "@/lib/db/client";
 import { auditLogs } from "@/lib/db/schema";

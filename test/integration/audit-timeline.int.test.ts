@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { appendPastRun, type PastRun } from "@/lib/audit/append-workflow-run";
+import { appendPastRun, type PastRun } from "@/test/support/append-workflow-run";
 import { recordAuditAccess } from "@/lib/audit/record-audit-access";
 import { parseAuditFilters } from "@/lib/audit/queries/audit-filters";
 import { countRunsPerDay } from "@/lib/audit/queries/count-runs-per-day";

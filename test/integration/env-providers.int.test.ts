@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { completeConnect } from "@/lib/connections/complete-connect";
 import { disconnectConnection } from "@/lib/connections/disconnect";
 import { startConnect } from "@/lib/connections/start-connect";
-import { getEnv } from "@/lib/env";
+import { getProviders } from "@/lib/providers/get-providers";
 import { authorizeInSandboxBank } from "@/lib/providers/sandbox-bank/consent-driver";
 import { sandboxControl } from "@/lib/providers/sandbox-bank/control-client";
 import { startSandboxBank, type SandboxBank } from "@/lib/providers/sandbox-bank/server";
@@ -57,10 +57,10 @@ afterAll(async () => {
 });
 
 test("the registry has both, and reports the broken one by name without its values", () => {
-  const env = getEnv();
-  expect(env.providers.map((p) => p.slug)).toEqual(expect.arrayContaining(["sandbox-bank", "acme-bank", "acme-direct"]));
-  expect(env.providers.map((p) => p.slug)).not.toContain("broken-bank");
-  expect(env.providerProblems.join("\n")).toMatch(/PROVIDER_BROKEN_BANK/);
+  const registry = getProviders();
+  expect(registry.providers.map((p) => p.slug)).toEqual(expect.arrayContaining(["sandbox-bank", "acme-bank", "acme-direct"]));
+  expect(registry.providers.map((p) => p.slug)).not.toContain("broken-bank");
+  expect(registry.problems.join("\n")).toMatch(/PROVIDER_BROKEN_BANK/);
 });
 
 test.each(["acme-bank", "acme-direct"])("%s: connect, then disconnect with revocation", async (slug) => {

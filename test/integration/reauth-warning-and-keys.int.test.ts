@@ -10,7 +10,7 @@ import { getDb } from "@/lib/db/client";
 import { providerConnections } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
 import { rotateTokenKeys } from "@/lib/providers/rotate-token-keys";
-import { createTokenCipher } from "@/lib/providers/token-crypto";
+import { createTokenCipher } from "@/lib/crypto/token-crypto";
 import { connectionTokenContext, getTokenCipher, sealConnectionToken } from "@/lib/providers/token-vault";
 import { createTestUser } from "@/test/support/test-users";
 import { withSmtpCapture } from "@/test/support/use-smtp-capture";

@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { getDb } from "@/lib/db/client";
 import { providerConnections } from "@/lib/db/schema";
-import { createEvent, dispatchEvent, publishEvent, recordEvent, type EventFields } from "@/lib/events/events";
+import { createEvent } from "@/lib/events/create-event";
+import { dispatchEvent, emitNow, recordEvent } from "@/lib/events/emit";
+import type { EventFields } from "@/lib/events/events";
 import { getLogger } from "@/lib/logger";
 import { runWithRequestContext } from "@/lib/request-context";
 
@@ -69,7 +71,7 @@ async function syntheticWorkflows(userId: string): Promise<string[]> {
     // Connect: Attempted, then Succeeded in the transaction that stores the (sealed) tokens.
     const attempted = createEvent("ProviderConnectionAttempted", withStrayCredentials(provider));
     correlationIds.push(attempted.correlationId);
-    await publishEvent(attempted);
+    await emitNow(attempted);
     const tokens = await exchangeCode(credentials.authorizationCode, credentials.codeVerifier);
     const succeeded = createEvent("ProviderConnectionSucceeded", withStrayCredentials(connection), { correlationId: attempted.correlationId });
     await db.transaction(async (tx) => {
@@ -89,9 +91,9 @@ async function syntheticWorkflows(userId: string): Promise<string[]> {
     // A second connect that fails.
     const retry = createEvent("ProviderConnectionAttempted", provider);
     correlationIds.push(retry.correlationId);
-    await publishEvent(retry);
+    await emitNow(retry);
     const failed: EventFields<"ProviderConnectionFailed"> = { ...provider, reason: "invalid_credentials" };
-    await publishEvent(createEvent("ProviderConnectionFailed", withStrayCredentials(failed), { correlationId: retry.correlationId }));
+    await emitNow(createEvent("ProviderConnectionFailed", withStrayCredentials(failed), { correlationId: retry.correlationId }));
   });
 
   // Scheduled refresh (system actor): Attempted, Succeeded, then Failed needing the user.
@@ -99,13 +101,13 @@ async function syntheticWorkflows(userId: string): Promise<string[]> {
     for (const outcome of ["ProviderTokenRefreshSucceeded", "ProviderTokenRefreshFailed"] as const) {
       const attempted = createEvent("ProviderTokenRefreshAttempted", withStrayCredentials(connection));
       correlationIds.push(attempted.correlationId);
-      await publishEvent(attempted);
+      await emitNow(attempted);
       getLogger().info({ refreshToken: credentials.refreshToken }, "refreshing");
       const fields =
         outcome === "ProviderTokenRefreshFailed"
           ? { ...connection, reason: "refresh_token_expired" as const, needsUserAction: true }
           : connection;
-      await publishEvent(createEvent(outcome, withStrayCredentials(fields) as never, { correlationId: attempted.correlationId }));
+      await emitNow(createEvent(outcome, withStrayCredentials(fields) as never, { correlationId: attempted.correlationId }));
     }
   });
 
@@ -114,9 +116,9 @@ async function syntheticWorkflows(userId: string): Promise<string[]> {
     for (const outcome of ["ProviderDisconnectionFailed", "ProviderDisconnectionSucceeded"] as const) {
       const attempted = createEvent("ProviderDisconnectionAttempted", withStrayCredentials(connection));
       correlationIds.push(attempted.correlationId);
-      await publishEvent(attempted);
+      await emitNow(attempted);
       const fields = outcome === "ProviderDisconnectionFailed" ? { ...connection, reason: "connection_not_found" as const } : connection;
-      await publishEvent(createEvent(outcome, withStrayCredentials(fields) as never, { correlationId: attempted.correlationId }));
+      await emitNow(createEvent(outcome, withStrayCredentials(fields) as never, { correlationId: attempted.correlationId }));
     }
   });
   return correlationIds;

@@ -8,7 +8,7 @@ import { validatedActionWithUser } from "@/lib/actions/validated-action";
 import { disconnectConnection } from "@/lib/connections/disconnect";
 import { refreshNow } from "@/lib/connections/refresh-now";
 import { startConnect } from "@/lib/connections/start-connect";
-import { reasonText } from "@/lib/events/events";
+import { reasonText } from "@/lib/failure-reasons";
 
 const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "Unknown provider").max(64);
 

@@ -4,8 +4,8 @@ import { ConnectProviderForm } from "@/components/connections/connect-provider-f
 import { ConnectionCard } from "@/components/connections/connection-card";
 import { PageShell } from "@/components/page-shell";
 import { requireUser } from "@/lib/auth/guards";
-import { listConnectionsForUser } from "@/lib/db/queries/connections";
-import { reasonText } from "@/lib/events/events";
+import { listConnectionsForUser } from "@/lib/connections/queries";
+import { reasonText } from "@/lib/failure-reasons";
 import { listProviders, providerName } from "@/lib/providers/find-provider";
 
 export const metadata: Metadata = { title: "Connections" };

@@ -6,8 +6,8 @@
  */
 import { z } from "zod";
 
-import { WORKFLOWS } from "../../events/event-catalog";
-import { CONNECTION_FAILURE_REASONS, DISCONNECTION_FAILURE_REASONS, REFRESH_FAILURE_REASONS } from "../../events/reasons";
+import { WORKFLOWS } from "../audit-actions";
+import { CONNECTION_FAILURE_REASONS, DISCONNECTION_FAILURE_REASONS, REFRESH_FAILURE_REASONS } from "../../failure-reasons";
 import { AUDIT_ACCESS_WORKFLOW } from "../audit-access";
 
 /** The three workflows of DESIGN.md §1, and the admins' own reading of the log. */

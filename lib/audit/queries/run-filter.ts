@@ -12,7 +12,7 @@ import { and, eq, gte, lt, ne, or, sql, type SQL } from "drizzle-orm";
 
 import { getDb, type Executor } from "../../db/client";
 import { auditLogs, users } from "../../db/schema";
-import { WORKFLOWS } from "../../events/event-catalog";
+import { WORKFLOWS } from "../audit-actions";
 import { AUDIT_ACCESS_WORKFLOW } from "../audit-access";
 import { dateBounds, type AuditFilters, type TimelineOutcome, type TimelineWorkflow } from "./audit-filters";
 

@@ -8,12 +8,14 @@ import { emailDeliveries } from "../../db/schema";
 import { listEmailDeliveries } from "../../email/email-deliveries";
 import { messageIdDomain } from "../../email/send-email";
 import { env } from "../../env";
-import { EMAIL_RETRY_POLICY } from "../retry-policy";
+import { EMAIL_RETRY_POLICY } from "../../retry-policy";
 import { captureLogs, type LogCapture } from "@/test/support/log-capture";
 import type { SmtpCapture } from "@/test/support/smtp-capture";
 import { createTestUser } from "@/test/support/test-users";
 import { useSmtpCapture } from "@/test/support/use-smtp-capture";
-import { createEvent, dispatchEvent, publishEvent, recoverEvents } from "../events";
+import { createEvent } from "../create-event";
+import { dispatchEvent, emitNow } from "../emit";
+import { recoverEvents } from "../recover-events";
 
 let smtp: SmtpCapture;
 let restoreSmtp: () => Promise<void>;
@@ -54,7 +56,7 @@ describe("the email handler, against a real SMTP server", () => {
       userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
       actor: { type: "user", userId: user.id },
     });
-    await publishEvent(event);
+    await emitNow(event);
     const [mail] = await smtp.waitFor(1);
 
     expect(mail).toMatchObject({ subject: "Sandbox Bank connected", to: [user.email] });
@@ -69,10 +71,10 @@ describe("the email handler, against a real SMTP server", () => {
   });
 
   it("sends disconnected and reconnect-needed emails, and nothing for a refresh failure that fixes itself", async () => {
-    await publishEvent(createEvent("ProviderDisconnectionSucceeded", connection()));
-    await publishEvent(createEvent("ProviderTokenRefreshFailed", { ...connection(), reason: "provider_revoked", needsUserAction: true }));
-    await publishEvent(createEvent("ProviderTokenRefreshFailed", { ...connection(), reason: "network_error", needsUserAction: false }));
-    await publishEvent(createEvent("ProviderTokenRefreshSucceeded", connection()));
+    await emitNow(createEvent("ProviderDisconnectionSucceeded", connection()));
+    await emitNow(createEvent("ProviderTokenRefreshFailed", { ...connection(), reason: "provider_revoked", needsUserAction: true }));
+    await emitNow(createEvent("ProviderTokenRefreshFailed", { ...connection(), reason: "network_error", needsUserAction: false }));
+    await emitNow(createEvent("ProviderTokenRefreshSucceeded", connection()));
     const mails = await smtp.waitFor(2);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(smtp.messages.map((m) => m.subject).sort()).toEqual(["Reconnect Sandbox Bank", "Sandbox Bank disconnected"]);
@@ -83,7 +85,7 @@ describe("the email handler, against a real SMTP server", () => {
 
   it("is idempotent: dispatching and recovering again never sends the same email twice", async () => {
     const event = createEvent("ProviderConnectionSucceeded", connection());
-    await publishEvent(event);
+    await emitNow(event);
     await dispatchEvent(event);
     await recoverEvents({ olderThanMs: 0, now: later(24 * 60 * MINUTE) });
     await dispatchEvent(event);
@@ -96,7 +98,7 @@ describe("the email handler, against a real SMTP server", () => {
     await smtp.stop();
     const event = createEvent("ProviderDisconnectionSucceeded", connection());
     const started = Date.now();
-    const result = await publishEvent(event).then(() => dispatchEvent(event));
+    const result = await emitNow(event).then(() => dispatchEvent(event));
     // No retry sleeps in the request: the first failure is recorded, not waited out.
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(result.failed).toEqual([]);
@@ -134,7 +136,7 @@ describe("the email handler, against a real SMTP server", () => {
   it("marks the delivery failed after the last try, and keeps it visible for the admin page", async () => {
     smtp.refuse = true; // a real 451 from a real server
     const event = createEvent("ProviderConnectionSucceeded", connection());
-    await publishEvent(event);
+    await emitNow(event);
     for (let attempt = 2; attempt <= EMAIL_RETRY_POLICY.maxAttempts; attempt++) {
       await recoverEvents({ olderThanMs: 0, now: later(attempt * 2 * 60 * MINUTE) });
     }
@@ -155,7 +157,7 @@ describe("the email handler, against a real SMTP server", () => {
 
   it("skips, with a warning, an event whose user no longer exists", async () => {
     const event = createEvent("ProviderConnectionSucceeded", connection({ userId: "deleted-user" }));
-    const result = await publishEvent(event).then(() => dispatchEvent(event));
+    const result = await emitNow(event).then(() => dispatchEvent(event));
     expect(result.failed).toEqual([]);
     expect(await deliveryOf(event.eventId)).toHaveLength(0);
   });

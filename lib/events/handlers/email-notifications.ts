@@ -11,8 +11,8 @@ import { ReconnectNeededEmail } from "@/components/emails/reconnect-needed-email
 import { describeDevice } from "../../email/describe-device";
 import { env } from "../../env";
 import type { DomainEvent } from "../events";
-import { reasonText } from "../reasons";
-import { providerDisplayName } from "../provider-name";
+import { reasonText } from "../../failure-reasons";
+import { providerName as nameOfProvider } from "../../providers/find-provider";
 
 export const EMAIL_TEMPLATES = ["provider-connected", "provider-disconnected", "reconnect-needed"] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
@@ -26,7 +26,7 @@ export interface Notification {
 
 /** The email an event asks for, or null (refresh failures that fix themselves send nothing). */
 export function notificationFor(event: DomainEvent): Notification | null {
-  const providerName = providerDisplayName(event.providerSlug);
+  const providerName = nameOfProvider(event.providerSlug);
   const action = {
     providerName,
     occurredAt: event.occurredAt,

@@ -8,7 +8,8 @@ import { auditLogs, devMailbox, emailDeliveries, eventHandlerRuns, eventOutbox, 
 import { captureLogs, type LogCapture } from "@/test/support/log-capture";
 import { sampleEvents } from "@/test/support/sample-events";
 import { createTestUser } from "@/test/support/test-users";
-import { createEvent, dispatchEvent, publishEvent, recordEvent } from "./events";
+import { createEvent } from "./create-event";
+import { dispatchEvent, emitNow, recordEvent, withEvents } from "./emit";
 
 let user: { id: string; email: string };
 let logs: LogCapture;
@@ -27,11 +28,11 @@ async function stateOf(eventId: string) {
   return { outbox, runs: Object.fromEntries(runs.map((r) => [r.handler, r.status])), audits, emails };
 }
 
-describe("publishEvent without a transaction", () => {
+describe("emitNow", () => {
   it("records the event, runs logging, audit and email, records each run and marks the outbox processed", async () => {
     logs = captureLogs();
     const events = sampleEvents({ userId: user.id }, { ipAddress: "203.0.113.20", userAgent: "curl/8.5" });
-    for (const event of events) await publishEvent(event);
+    for (const event of events) await emitNow(event);
 
     for (const event of events) {
       const state = await stateOf(event.eventId);
@@ -57,7 +58,7 @@ describe("publishEvent without a transaction", () => {
       providerSlug: "sandbox-bank",
       connectionId: randomUUID(),
     });
-    await publishEvent(event);
+    await emitNow(event);
     await dispatchEvent(event);
     await dispatchEvent(event);
     const state = await stateOf(event.eventId);
@@ -77,9 +78,9 @@ describe("an outcome event recorded in the transaction of its change", () => {
     const connectionId = randomUUID();
     const event = createEvent("ProviderConnectionSucceeded", { userId: user.id, providerId: "sandbox-bank", providerSlug: "sandbox-bank", connectionId });
     await expect(
-      db.transaction(async (tx) => {
+      withEvents(async (tx, emit) => {
         await insertConnection(tx, connectionId);
-        await publishEvent(event, { tx });
+        emit(event);
         throw new Error("token exchange failed after the insert");
       }),
     ).rejects.toThrow("token exchange failed");
@@ -103,5 +104,19 @@ describe("an outcome event recorded in the transaction of its change", () => {
     const state = await stateOf(event.eventId);
     expect(state.outbox?.processedAt).toBeInstanceOf(Date);
     expect(state.audits[0]).toMatchObject({ action: "provider_connected", connectionId, userId: user.id, correlationId: event.correlationId });
+  });
+
+  it("withEvents commits it with the change and, outside a request, runs the handlers before returning", async () => {
+    const connectionId = randomUUID();
+    const event = createEvent("ProviderConnectionSucceeded", { userId: user.id, providerId: "sandbox-bank", providerSlug: "sandbox-bank", connectionId });
+    const answer = await withEvents(async (tx, emit) => {
+      await insertConnection(tx, connectionId);
+      emit(event);
+      return "done";
+    });
+    expect(answer).toBe("done");
+    const state = await stateOf(event.eventId);
+    expect(state.outbox?.processedAt).toBeInstanceOf(Date);
+    expect(state.audits[0]).toMatchObject({ action: "provider_connected", connectionId, correlationId: event.correlationId });
   });
 });

@@ -4,14 +4,14 @@
  * running the workflow or its other handlers. For `npm run db:seed`, the benchmark's
  * sample and tests that need history at chosen times; the app itself never back-dates events.
  */
-import type { Executor } from "../db/client";
-import { createEvent } from "../events/create-event";
-import type { Workflow } from "../events/event-catalog";
-import type { Actor, DomainEvent } from "../events/events";
-import type { ConnectionFailureReason, DisconnectionFailureReason, RefreshFailureReason } from "../events/reasons";
-import { uuidv7 } from "../db/uuid-v7";
-import { appendAuditLog } from "./append-audit-log";
-import { auditEntryFromEvent } from "./audit-entry";
+import type { Executor } from "../../lib/db/client";
+import { createEvent } from "../../lib/events/create-event";
+import type { Workflow } from "../../lib/events/event-catalog";
+import type { Actor, DomainEvent } from "../../lib/events/events";
+import type { ConnectionFailureReason, DisconnectionFailureReason, RefreshFailureReason } from "../../lib/failure-reasons";
+import { uuidv7 } from "../../lib/db/uuid-v7";
+import { appendAuditLog } from "../../lib/audit/append-audit-log";
+import { auditEntryFromEvent } from "../../lib/events/handlers/audit-entry-from-event";
 
 export interface PastRun {
   workflow: Workflow;

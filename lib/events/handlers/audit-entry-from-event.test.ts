@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
 import { sampleEvents } from "@/test/support/sample-events";
-import { auditEntryFromEvent } from "./audit-entry";
-import { AUDIT_METADATA_SCHEMAS, parseAuditMetadata } from "./audit-metadata";
+import { auditEntryFromEvent } from "./audit-entry-from-event";
+import { AUDIT_METADATA_SCHEMAS, parseAuditMetadata } from "../../audit/audit-metadata";
 
 const recordedAt = new Date("2026-11-27T10:00:01Z");
 
