@@ -81,8 +81,3 @@ export function getLogger(): Logger {
   globalForLogger.__ledgerlinkLogger ??= createLogger();
   return globalForLogger.__ledgerlinkLogger;
 }
-
-/** Swap the destination (tests capture lines to scan them). */
-export function setLoggerForTesting(logger: Logger | undefined): void {
-  globalForLogger.__ledgerlinkLogger = logger;
-}

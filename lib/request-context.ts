@@ -10,7 +10,7 @@ export type Actor = { type: "user"; userId: string } | { type: "system" };
 
 export interface RequestContext {
   requestId: string;
-  /** Shared by an Attempted event and its outcome; set by the workflow that starts. */
+  /** Set while an event's handlers run (lib/events/dispatcher.ts), so their log lines carry it. */
   correlationId?: string;
   ipAddress: string | null;
   userAgent: string | null;
@@ -50,10 +50,4 @@ export function contextFromHeaders(headers: Headers): Pick<RequestContext, "requ
     ipAddress: forwarded || headers.get("x-real-ip") || null,
     userAgent: headers.get("user-agent"),
   };
-}
-
-/** Marks the rest of this request as part of one workflow run (log lines carry it). */
-export function setCorrelationId(correlationId: string): void {
-  const context = storage.getStore();
-  if (context) context.correlationId = correlationId;
 }

@@ -191,7 +191,6 @@ export const eventOutbox = pgTable(
       .where(sql`${t.processedAt} is null and ${t.deadAt} is null`),
   ],
 );
-export type EventOutboxRow = typeof eventOutbox.$inferSelect;
 
 export const handlerRunStatus = pgEnum("handler_run_status", ["succeeded", "retrying", "dead"]);
 
@@ -215,7 +214,6 @@ export const eventHandlerRuns = pgTable(
     index("event_handler_runs_dead_idx").on(t.updatedAt).where(sql`${t.status} = 'dead'`),
   ],
 );
-export type EventHandlerRun = typeof eventHandlerRuns.$inferSelect;
 
 export const auditOutcome = pgEnum("audit_outcome", ["attempted", "succeeded", "failed"]);
 

@@ -70,9 +70,3 @@ export async function sendEmail(email: OutgoingEmail): Promise<SentEmail> {
   getLogger().info({ to: email.to, subject: email.subject }, `email stored in the development mailbox: ${env.APP_URL}/dev/mailbox`);
   return { messageId, via: "dev-mailbox" };
 }
-
-/** For tests that restart the SMTP capture between cases. */
-export function resetSmtpTransportForTesting(): void {
-  globalForMail.__ledgerlinkSmtp?.close();
-  globalForMail.__ledgerlinkSmtp = undefined;
-}

@@ -1,7 +1,7 @@
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { setLoggerForTesting } from "../logger";
+import { setLoggerForTesting } from "@/test/support/swap-singletons";
 import { sampleEvents } from "@/test/support/sample-events";
 import { createDispatcher, type HandlerRunRecord, type OutboxUpdate, type RunStore } from "./dispatcher";
 import type { DomainEvent } from "./events";

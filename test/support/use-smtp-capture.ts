@@ -6,7 +6,7 @@
 import { afterAll, beforeAll } from "vitest";
 
 import { getEnv } from "@/lib/env";
-import { resetSmtpTransportForTesting } from "@/lib/email/send-email";
+import { resetSmtpTransportForTesting } from "./swap-singletons";
 
 import { startSmtpCapture, type SmtpCapture } from "./smtp-capture";
 

@@ -5,7 +5,7 @@
  * email (rendered and sent over SMTP to a local capture) — on a throwaway Postgres database
  * that it creates and drops, and reports events per second with the median and p95 time per
  * event: first under load (`--concurrency` publishers at once), then one at a time (the time
- * a request spends in `publishEvent`). Then it measures the dispatcher's own overhead per
+ * a request spends in `emitNow`). Then it measures the dispatcher's own overhead per
  * event with no-op handlers.
  *
  * `--mix uniform` (default): the nine events in turn, so a third of them send an email.
@@ -25,7 +25,7 @@ import { parseArgs } from "node:util";
 import postgres from "postgres";
 import pino from "pino";
 
-import { startSmtpCounter } from "../test/support/smtp-counter";
+import { startSmtpCounter } from "../../test/support/smtp-counter";
 
 const { values: args } = parseArgs({
   options: {
@@ -93,14 +93,14 @@ async function main() {
   await admin.unsafe(`create database "${databaseName}"`);
   console.log(`database ${databaseName} created on ${serverUrl.host}`);
 
-  const { closeDb, getDb, queryRows } = await import("../lib/db/client");
-  const { migrateDatabase } = await import("../lib/db/migrate");
-  const { users } = await import("../lib/db/schema");
-  const { getLogger } = await import("../lib/logger");
-  const events = await import("../lib/events/events");
-  const { createDispatcher } = await import("../lib/events/dispatcher");
-  const { EVENT_HANDLERS } = await import("../lib/events/registry");
-  const { verifyAuditChain } = await import("../lib/audit/verify-chain");
+  const { closeDb, getDb, queryRows } = await import("../../lib/db/client");
+  const { migrateDatabase } = await import("../../lib/db/migrate");
+  const { users } = await import("../../lib/db/schema");
+  const { getLogger } = await import("../../lib/logger");
+  const events = { ...(await import("../../lib/events/create-event")), ...(await import("../../lib/events/emit")) };
+  const { createDispatcher } = await import("../../lib/events/dispatcher");
+  const { EVENT_HANDLERS } = await import("../../lib/events/registry");
+  const { verifyAuditChain } = await import("../../lib/audit/verify-chain");
   const { sql } = await import("drizzle-orm");
 
   try {
@@ -153,7 +153,7 @@ async function main() {
         Array.from({ length: concurrency }, async () => {
           for (let i = next++; i < count; i = next++) {
             const t0 = performance.now();
-            await events.publishEvent(makeEvent(offset + i));
+            await events.emitNow(makeEvent(offset + i));
             latencies[i] = performance.now() - t0;
           }
         }),

@@ -34,14 +34,14 @@ import { parseArgs } from "node:util";
 
 import pino from "pino";
 
-import type { RefreshTiming } from "../lib/connections/refresh-sweep";
+import type { RefreshTiming } from "../../lib/connections/refresh-sweep";
 
-import { startCpuProfile, type ProfileSummary } from "./bench/cpu-profile";
-import { machineBusyCpuSeconds, processCpuSeconds, totalCpuSeconds } from "./bench/cpu-usage";
-import { samplePgActivity } from "./bench/pg-activity-sampler";
-import { writeBenchResult } from "./bench/result-file";
-import { formatTable, summarize } from "./bench/stats";
-import { createThrowawayDatabase } from "./bench/throwaway-database";
+import { startCpuProfile, type ProfileSummary } from "./cpu-profile";
+import { machineBusyCpuSeconds, processCpuSeconds, totalCpuSeconds } from "./cpu-usage";
+import { samplePgActivity } from "./pg-activity-sampler";
+import { writeBenchResult } from "./result-file";
+import { formatTable, summarize } from "./stats";
+import { createThrowawayDatabase } from "./throwaway-database";
 
 const { values: args } = parseArgs({
   options: {
@@ -114,7 +114,7 @@ const cleanups: Array<() => Promise<unknown>> = [];
 console.log(`database ${database.name} created`);
 
 try {
-  const { startSmtpCapture } = await import("../test/support/smtp-capture");
+  const { startSmtpCapture } = await import("../../test/support/smtp-capture");
   const smtp = await startSmtpCapture({ parse: false });
   cleanups.push(() => smtp.close());
 
@@ -134,18 +134,18 @@ try {
     LOG_LEVEL: "info",
   });
 
-  const { closeDb, getDb, queryRows } = await import("../lib/db/client");
-  const { migrateDatabase } = await import("../lib/db/migrate");
-  const { users } = await import("../lib/db/schema");
-  const { getEnv } = await import("../lib/env");
-  const { getLogger } = await import("../lib/logger");
-  const { runWithRequestContext } = await import("../lib/request-context");
-  const { startConnect } = await import("../lib/connections/start-connect");
-  const { completeConnect } = await import("../lib/connections/complete-connect");
-  const { runRefreshSweep } = await import("../lib/connections/refresh-sweep");
+  const { closeDb, getDb, queryRows } = await import("../../lib/db/client");
+  const { migrateDatabase } = await import("../../lib/db/migrate");
+  const { users } = await import("../../lib/db/schema");
+  const { getEnv } = await import("../../lib/env");
+  const { getLogger } = await import("../../lib/logger");
+  const { runWithRequestContext } = await import("../../lib/request-context");
+  const { startConnect } = await import("../../lib/connections/start-connect");
+  const { completeConnect } = await import("../../lib/connections/complete-connect");
+  const { runRefreshSweep } = await import("../../lib/connections/refresh-sweep");
   const refreshTimings: RefreshTiming[] = [];
-  const { authorizeInSandboxBank } = await import("../lib/providers/sandbox-bank/consent-driver");
-  const { sandboxControl } = await import("../lib/providers/sandbox-bank/control-client");
+  const { authorizeInSandboxBank } = await import("../../lib/providers/sandbox-bank/consent-driver");
+  const { sandboxControl } = await import("../../lib/providers/sandbox-bank/control-client");
   const { sql } = await import("drizzle-orm");
   cleanups.push(closeDb);
 
@@ -168,7 +168,7 @@ try {
       await exited;
     });
   } else {
-    const { startSandboxBankFromEnv } = await import("./sandbox-bank-from-env");
+    const { startSandboxBankFromEnv } = await import("../sandbox-bank-from-env");
     const bank = await startSandboxBankFromEnv(env, { quiet: true });
     cleanups.push(() => bank.close());
   }

@@ -17,11 +17,11 @@ import type { EventFields } from "@/lib/events/events";
 import { getLogger } from "@/lib/logger";
 import { runWithRequestContext } from "@/lib/request-context";
 
-import { collectEventArtifacts, credentialVariants, findCredentialLeaks } from "./credential-scan";
-import { captureLogs, type LogCapture } from "./log-capture";
-import type { SmtpCapture } from "./smtp-capture";
-import { createTestUser } from "./test-users";
-import { useSmtpCapture } from "./use-smtp-capture";
+import { collectEventArtifacts, credentialVariants, findCredentialLeaks } from "@/test/support/credential-scan";
+import { captureLogs, type LogCapture } from "@/test/support/log-capture";
+import type { SmtpCapture } from "@/test/support/smtp-capture";
+import { createTestUser } from "@/test/support/test-users";
+import { useSmtpCapture } from "@/test/support/use-smtp-capture";
 
 const secret = (label: string) => `${label}-${randomBytes(18).toString("base64url")}`;
 const credentials = {

@@ -120,16 +120,16 @@ const FILL = (runs: number) => `
 async function main() {
   await admin.unsafe(`create database "${databaseName}"`);
   console.log(`database ${databaseName} created on ${serverUrl.host}`);
-  const { closeDb, getDb, queryRows } = await import("../lib/db/client");
-  const { migrateDatabase } = await import("../lib/db/migrate");
+  const { closeDb, getDb, queryRows } = await import("../../lib/db/client");
+  const { migrateDatabase } = await import("../../lib/db/migrate");
   const { sql } = await import("drizzle-orm");
-  const { listAuditRuns, loadRuns } = await import("../lib/audit/queries/list-audit-runs");
-  const { anchorQuery, anchorCursor, findAnchors } = await import("../lib/audit/queries/audit-anchors");
-  const { decodeCursor } = await import("../lib/audit/queries/audit-cursor");
-  const { DOMAIN_WORKFLOWS } = await import("../lib/audit/queries/run-filter");
-  const { countRunsPerDay } = await import("../lib/audit/queries/count-runs-per-day");
-  const { auditExportStream } = await import("../lib/audit/queries/export-audit-log");
-  type RunFilter = import("../lib/audit/queries/run-filter").RunFilter;
+  const { listAuditRuns, loadRuns } = await import("../../lib/audit/queries/list-audit-runs");
+  const { anchorQuery, anchorCursor, findAnchors } = await import("../../lib/audit/queries/audit-anchors");
+  const { decodeCursor } = await import("../../lib/audit/queries/audit-cursor");
+  const { DOMAIN_WORKFLOWS } = await import("../../lib/audit/queries/run-filter");
+  const { countRunsPerDay } = await import("../../lib/audit/queries/count-runs-per-day");
+  const { auditExportStream } = await import("../../lib/audit/queries/export-audit-log");
+  type RunFilter = import("../../lib/audit/queries/run-filter").RunFilter;
 
   try {
     await migrateDatabase();
@@ -201,7 +201,7 @@ async function main() {
     }
 
     const chart = await time(() => countRunsPerDay({ filter: domain, db }));
-    const { runsPerDayQuery, chartRange } = await import("../lib/audit/queries/count-runs-per-day");
+    const { runsPerDayQuery, chartRange } = await import("../../lib/audit/queries/count-runs-per-day");
     const chartPlan = await queryRows<{ "QUERY PLAN": string }>(db, sql`explain (analyze, buffers) ${runsPerDayQuery(db, domain, chartRange({}))}`);
     const chartIndexes = indexesIn(chartPlan.map((r) => r["QUERY PLAN"]).join("\n"));
     console.log(`\n── EXPLAIN ANALYZE: chart, last 30 days\n${chartPlan.map((r) => r["QUERY PLAN"]).join("\n")}`);

@@ -25,13 +25,13 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
-import { callbackBreakdown, type CallbackWindow } from "./bench/callback-breakdown";
-import { connectFlow, FlowError, type FlowTiming } from "./bench/connect-flow";
-import { machineBusyCpuSeconds } from "./bench/cpu-usage";
-import { buildApp, hasBuild, startApp } from "./bench/next-server";
-import { writeBenchResult } from "./bench/result-file";
-import { formatTable, summarize } from "./bench/stats";
-import { createThrowawayDatabase } from "./bench/throwaway-database";
+import { callbackBreakdown, type CallbackWindow } from "./callback-breakdown";
+import { connectFlow, FlowError, type FlowTiming } from "./connect-flow";
+import { machineBusyCpuSeconds } from "./cpu-usage";
+import { buildApp, hasBuild, startApp } from "./next-server";
+import { writeBenchResult } from "./result-file";
+import { formatTable, summarize } from "./stats";
+import { createThrowawayDatabase } from "./throwaway-database";
 
 const { values: args } = parseArgs({
   options: {
@@ -56,7 +56,7 @@ if (![FLOWS, WARMUP, FLOWS_PER_USER, PORT_BASE].every((n) => Number.isInteger(n)
 
 // e2e-env derives the ports and the e2e secrets from E2E_PORT_BASE when it loads.
 process.env.E2E_PORT_BASE = String(PORT_BASE);
-const { e2eEnv, E2E_PORTS } = await import("../e2e/support/e2e-env");
+const { e2eEnv, E2E_PORTS } = await import("../../e2e/support/e2e-env");
 const distDir = process.env.BENCH_DIST_DIR ?? (PORT_BASE === 3500 ? ".next-bench" : `.next-bench-${PORT_BASE}`);
 const APP_URL = e2eEnv.APP_URL;
 
@@ -79,8 +79,8 @@ Object.assign(process.env, e2eEnv, {
 
 const cleanups: Array<() => Promise<unknown>> = [];
 try {
-  const { closeDb, getDb, queryRows } = await import("../lib/db/client");
-  const { migrateDatabase } = await import("../lib/db/migrate");
+  const { closeDb, getDb, queryRows } = await import("../../lib/db/client");
+  const { migrateDatabase } = await import("../../lib/db/migrate");
   cleanups.push(closeDb);
   await migrateDatabase();
 
@@ -93,11 +93,11 @@ try {
     buildSeconds = Number(buildApp().toFixed(1));
   }
 
-  const { startSmtpCapture } = await import("../test/support/smtp-capture");
+  const { startSmtpCapture } = await import("../../test/support/smtp-capture");
   const smtp = await startSmtpCapture({ port: E2E_PORTS.smtp, parse: false });
   cleanups.push(() => smtp.close());
-  const { getEnv } = await import("../lib/env");
-  const { startSandboxBankFromEnv } = await import("./sandbox-bank-from-env");
+  const { getEnv } = await import("../../lib/env");
+  const { startSandboxBankFromEnv } = await import("../sandbox-bank-from-env");
   const bank = await startSandboxBankFromEnv(getEnv(), { quiet: true });
   cleanups.push(() => bank.close());
   mkdirSync(".bench", { recursive: true });
@@ -106,7 +106,7 @@ try {
   console.log(`app on ${APP_URL} (build ${distDir}, pid ${app.pid}), Sandbox Bank on ${bank.issuer}, SMTP capture on :${smtp.port}`);
 
   // Sessions as Auth.js's database strategy stores them: a row and a cookie, no email round trip.
-  const { sessions, users } = await import("../lib/db/schema");
+  const { sessions, users } = await import("../../lib/db/schema");
   const db = await getDb();
   const total = WARMUP + FLOWS;
   const people = Array.from({ length: Math.ceil(total / FLOWS_PER_USER) }, (_, i) => ({
