@@ -5,10 +5,10 @@ import { createEvent } from "../create-event";
 import { notificationFor } from "./email-notifications";
 
 vi.mock("@/lib/env", () => ({
-  env: {
-    APP_URL: "https://ledgerlink.example",
-    providers: [{ slug: "acme-bank", name: "Acme Bank" }],
-  },
+  env: { APP_URL: "https://ledgerlink.example" },
+}));
+vi.mock("@/lib/providers/get-providers", () => ({
+  getProviders: () => ({ providers: [{ slug: "acme-bank", name: "Acme Bank" }], problems: [] }),
 }));
 
 const connection = {
