@@ -1,10 +1,6 @@
 /**
- * Provider credentials at rest (DESIGN.md §3): AES-256-GCM, a random 96-bit IV per
- * encryption, and the key id written beside each ciphertext so `TOKEN_ENCRYPTION_KEYS`
- * can rotate: the first key encrypts, every listed key decrypts.
- *
- * Sealed format: `v1.<kid>.<iv>.<ciphertext>.<tag>` (base64url segments). Nothing here
- * reads the environment; callers pass the parsed keys.
+ * Credentials at rest (docs/DESIGN.md §3): sealed as `v1.<kid>.<iv>.<ciphertext>.<tag>`
+ * (base64url). Nothing here reads the environment; callers pass the parsed keys.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 

@@ -1,12 +1,7 @@
 /**
- * The provider registry (DESIGN.md §4): the built-in Sandbox Bank and Charles Schwab, and
- * any other OAuth 2.0 provider described by `PROVIDER_<SLUG>_*` variables. Pure: the
- * caller (lib/env.ts) passes the variables, so tests need no environment.
- *
- * A misconfigured provider is left out with a problem naming the variable and what is
- * expected, and the others still load: one typo must not take every bank offline.
- * Problems never contain a variable's value, so a secret pasted into the wrong variable
- * cannot leak into logs.
+ * The provider registry (docs/DESIGN.md §4), pure: getProviders() passes the variables. A
+ * misconfigured provider is left out with a problem naming the variable, never its value (a
+ * secret pasted into the wrong variable must not reach the logs), and the others still load.
  */
 import type { OAuthProviderConfig } from "./oauth-configuration";
 import { checkProviderUrl, type ProviderUrlProblem } from "./oauth-urls";
