@@ -44,6 +44,12 @@ export interface RefreshOptions {
    * after that makes this one redundant — the racer's tokens are the fresh ones.
    */
   seenDueAt?: Date;
+  /**
+   * The access token a provider API just refused (401): refresh even when not due and
+   * ignore the backoff — unless the row already holds a different token, because a racer
+   * refreshed meanwhile (then this is a no-op, and two 401s cause one refresh).
+   */
+  rejectedAccessToken?: string;
 }
 
 /** Due when the access token expires within REFRESH_AHEAD_SECONDS (unknown expiry: never). */
@@ -58,6 +64,7 @@ export async function refreshConnection({
   force = false,
   now = new Date(),
   seenDueAt = new Date(),
+  rejectedAccessToken,
 }: RefreshOptions): Promise<RefreshOutcome> {
   const db = await getDb();
   const events: DomainEvent[] = [];
@@ -66,6 +73,11 @@ export async function refreshConnection({
     const [row] = lock === "skip" ? await query.for("update", { skipLocked: true }) : await query.for("update");
     if (!row) return { status: "skipped", connectionId, why: lock === "skip" ? "locked" : "not_found" };
     if (row.status !== "active") return { status: "skipped", connectionId, why: "not_active" };
+    if (rejectedAccessToken !== undefined) {
+      const current = row.accessTokenEnc ? openConnectionToken(row.id, "access_token", row.accessTokenEnc) : null;
+      if (current !== rejectedAccessToken) return { status: "skipped", connectionId, why: "not_due" };
+      force = true;
+    }
     // Checked before "due": with lifetimes shorter than the lead time a fresh token is due at once.
     const refreshedMeanwhile = !!row.lastRefreshedAt && row.lastRefreshedAt > seenDueAt;
     if (!force && (refreshedMeanwhile || !isRefreshDue(row, now))) return { status: "skipped", connectionId, why: "not_due" };
