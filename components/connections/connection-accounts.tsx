@@ -43,7 +43,7 @@ export function ConnectionAccounts({
     return <p className="mt-3 text-sm text-zinc-600">{providerName} has no accounts to show in Ledgerlink.</p>;
   }
   // Nothing read yet on a just-connected connection: the background read after connect is running.
-  const justConnected = !!connectedAt && Date.now() - connectedAt.getTime() < FIRST_READ_GRACE_MS;
+  const justConnected = connectedWithin(connectedAt, FIRST_READ_GRACE_MS);
   const reading = active && (latestRead?.outcome === "running" || (!latestRead && justConnected));
   return (
     <section aria-label={`Accounts of ${label}`} className="mt-4 border-t border-zinc-100 pt-3">
@@ -95,6 +95,11 @@ export function ConnectionAccounts({
       ) : null}
     </section>
   );
+}
+
+/** A server component renders once per request, so reading the clock here is safe. */
+function connectedWithin(connectedAt: Date | null, ms: number): boolean {
+  return !!connectedAt && Date.now() - connectedAt.getTime() < ms;
 }
 
 function money(value: string | null, currency: string): string {
