@@ -4,7 +4,7 @@
  * leave stored accounts alone, timeouts, disconnect, no token in any artifact, and
  * concurrency (two reads cause one refresh; the row lock matters, so it counts on Postgres).
  */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 import { listAccountReadsForUser } from "@/lib/accounts/queries";
@@ -12,7 +12,7 @@ import { readAccounts } from "@/lib/accounts/read-accounts";
 import { completeConnect } from "@/lib/connections/complete-connect";
 import { disconnectConnection } from "@/lib/connections/disconnect";
 import { startConnect } from "@/lib/connections/start-connect";
-import { getDb } from "@/lib/db/client";
+import { databaseKind, getDb } from "@/lib/db/client";
 import { accountReads, providerAccounts, providerConnections } from "@/lib/db/schema";
 import { authorizeInSandboxBank } from "@/lib/providers/sandbox-bank/consent-driver";
 import type { Outcome } from "@/lib/providers/sandbox-bank/pages";
@@ -83,6 +83,30 @@ const counts = async (login: string) => {
     unauthorized: stats.accountsRequests.unauthorized,
   };
 };
+
+/**
+ * Runs `work` while another transaction holds the connection's row (FOR NO KEY UPDATE: it
+ * blocks refreshConnection's FOR UPDATE, not the account_reads foreign-key check), so every
+ * read in `work` reaches the refresh before any refresh can finish — "at once" for certain.
+ */
+async function whileRowHeld<T>(connectionId: string, work: () => Promise<T>): Promise<T> {
+  const db = await getDb();
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((resolve) => (locked = resolve));
+  const holder = db.transaction(async (tx) => {
+    await tx.execute(sql`select 1 from provider_connections where id = ${connectionId} for no key update`);
+    locked();
+    await released;
+  });
+  await isLocked;
+  const running = work();
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  release();
+  await holder;
+  return running;
+}
 
 describe("reading accounts", () => {
   test("a connect reads the accounts in the background and stores masked numbers and balances", async () => {
@@ -192,21 +216,29 @@ describe("reading accounts", () => {
     expect(await storedAccounts(connectionId)).toEqual([]);
   });
 
-  test("two reads at once with a due token cause one refresh", async () => {
+  // Needs real row locks and a second connection: Postgres only (PGlite has one connection).
+  const onPostgres = test.skipIf(process.env.DATABASE_URL === undefined);
+
+  onPostgres("two reads at once with a due token cause one refresh", async () => {
+    expect(await databaseKind()).toBe("postgres");
     const login = uniqueLogin("hal");
     const { connectionId, userId } = await connect(login, "short_lived"); // 60 s tokens: always due
     const before = await counts(login);
-    const results = await Promise.all([1, 2].map(() => readAccounts({ userId, connectionId, trigger: "manual" })));
+    const results = await whileRowHeld(connectionId, () =>
+      Promise.all([1, 2].map(() => readAccounts({ userId, connectionId, trigger: "manual" }))),
+    );
     expect(results.map((r) => r.status)).toEqual(["succeeded", "succeeded"]);
     expect((await counts(login)).refreshes - before.refreshes).toBe(1);
   });
 
-  test("two reads at once that both get a 401 cause one refresh", async () => {
+  onPostgres("two reads at once that both get a 401 cause one refresh", async () => {
     const login = uniqueLogin("ivy");
     const { connectionId, userId } = await connect(login);
     await invalidateStoredAccessToken(connectionId);
     const before = await counts(login);
-    const results = await Promise.all([1, 2].map(() => readAccounts({ userId, connectionId, trigger: "manual" })));
+    const results = await whileRowHeld(connectionId, () =>
+      Promise.all([1, 2].map(() => readAccounts({ userId, connectionId, trigger: "manual" }))),
+    );
     expect(results.map((r) => r.status)).toEqual(["succeeded", "succeeded"]);
     expect(await counts(login)).toMatchObject({ refreshes: 1, unauthorized: before.unauthorized + 2 });
     expect((await connection(connectionId)).status).toBe("active");
