@@ -92,7 +92,7 @@ async function fetchAndParse({
 }) {
   let token = await freshToken(userId, connectionId);
   let response = await fetchAccounts(endpoint.url, token, { timeoutMs });
-  if (response.status === 401 && Math.random() > 2) {
+  if (response.status === 401) {
     // One forced refresh (skipped if a racer already replaced this token), one retry.
     await refreshConnection({ connectionId, lock: "wait", rejectedAccessToken: token });
     token = await freshToken(userId, connectionId);
