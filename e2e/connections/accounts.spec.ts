@@ -100,6 +100,26 @@ test("an accounts API that fails shows what to do, and keeps the accounts alread
   await bankControl.setAccount(login, { tokenEndpoint: "ok", accountsApi: "string_balances" });
 
   await page.getByRole("button", { name: "Refresh accounts Sandbox Bank" }).click();
-  await expect(accounts.getByRole("alert")).toContainText("Could not read accounts");
+  await expect(accounts.getByRole("alert").filter({ hasText: "Could not read accounts" })).toContainText("could not read");
   await expect(accounts.getByRole("listitem", { name: "Bills" })).toBeVisible();
+});
+
+test("while the first read runs the card says so, then shows the accounts", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => (message.type() === "error" ? errors.push(message.text()) : undefined));
+  const email = uniqueEmail("accounts-slow");
+  const login = uniqueLogin("eve");
+  await signIn(page, email);
+  await page.goto("/connections");
+  await page.getByRole("form", { name: "Connect Sandbox Bank" }).getByRole("button", { name: "Connect" }).click();
+  await page.getByLabel("Username").fill(login);
+  await page.getByRole("group", { name: "Accounts API" }).getByLabel("Accounts API slow").check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page).toHaveURL(/\/connections\?/);
+
+  const accounts = page.getByRole("region", { name: "Accounts of Sandbox Bank" });
+  await expect(accounts.getByRole("status")).toHaveText("Reading your accounts…");
+  await expect(accounts.getByRole("listitem", { name: "Bills" })).toBeVisible({ timeout: 40_000 });
+  expect(errors).toEqual([]);
 });

@@ -18,12 +18,14 @@ import { refreshConnection } from "../connections/refresh-connection";
 import { getFreshAccessToken } from "../connections/get-fresh-access-token";
 import { getDb } from "../db/client";
 import { findOwnedConnection } from "../db/queries/connections";
+import type { ProviderConnection } from "../db/schema";
 import { getLogger } from "../logger";
 import { findProvider } from "../providers/find-provider";
 import type { AccountsEndpoint } from "../providers/registry";
+import { openConnectionToken } from "../providers/token-vault";
 import { runWithRequestContext } from "../request-context";
 import { AccountsReadError } from "./accounts-read-error";
-import { fetchAccounts } from "./fetch-accounts";
+import { ACCOUNTS_TIMEOUT_MS, fetchAccounts } from "./fetch-accounts";
 import { parseAccounts } from "./parse-accounts";
 import { type AccountsTrigger, failAccountRead, startAccountRead, storeAccounts } from "./queries";
 import { ACCOUNT_READ_FAILURES, type AccountReadFailure } from "./read-failure";
@@ -59,7 +61,10 @@ async function read({ userId, connectionId, trigger, timeoutMs }: ReadAccountsOp
   const startedAt = Date.now();
   log.info({ providerSlug: connection.providerSlug }, "accounts read started");
   try {
-    const accounts = await fetchAndParse({ userId, connectionId, endpoint, timeoutMs });
+    // Right after a connect the token is seconds old: don't refresh it just because its whole
+    // lifetime is shorter than the sweep's lead time (a 401 still forces one refresh).
+    const issued = trigger === "connect" ? usableIssuedToken(connection, timeoutMs ?? ACCOUNTS_TIMEOUT_MS) : null;
+    const accounts = await fetchAndParse({ userId, connectionId, endpoint, timeoutMs, issued });
     const stored = await storeAccounts({ readId, connectionId, userId, accounts, readAt: new Date() });
     if (!stored) {
       // Disconnected (or needing a reconnect) while the read was in flight: keep nothing.
@@ -84,13 +89,15 @@ async function fetchAndParse({
   connectionId,
   endpoint,
   timeoutMs,
+  issued,
 }: {
   userId: string;
   connectionId: string;
   endpoint: AccountsEndpoint;
   timeoutMs: number | undefined;
+  issued: string | null;
 }) {
-  let token = await freshToken(userId, connectionId);
+  let token = issued ?? (await freshToken(userId, connectionId));
   let response = await fetchAccounts(endpoint.url, token, { timeoutMs });
   if (response.status === 401) {
     // One forced refresh (skipped if a racer already replaced this token), one retry.
@@ -105,6 +112,14 @@ async function fetchAndParse({
   const parsed = parseAccounts(endpoint.format, response.text);
   if (!parsed.ok) throw new AccountsReadError(parsed.reason, parsed.detail);
   return parsed.accounts;
+}
+
+/** The stored access token when it outlives two tries of this read, else null (then getFreshAccessToken decides). */
+function usableIssuedToken(connection: ProviderConnection, timeoutMs: number): string | null {
+  const { accessTokenEnc, accessTokenExpiresAt } = connection;
+  if (!accessTokenEnc || !accessTokenExpiresAt) return null;
+  if (accessTokenExpiresAt.getTime() - Date.now() <= 2 * timeoutMs) return null;
+  return openConnectionToken(connection.id, "access_token", accessTokenEnc);
 }
 
 async function freshToken(userId: string, connectionId: string): Promise<string> {
