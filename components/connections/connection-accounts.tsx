@@ -49,7 +49,7 @@ export function ConnectionAccounts({
     <section aria-label={`Accounts of ${label}`} className="mt-4 border-t border-zinc-100 pt-3">
       <h4 className="text-sm font-medium">Accounts</h4>
       {reading ? (
-        <p role="status" className="mt-1 text-sm text-zinc-600">
+        <p aria-live="polite" className="mt-1 text-sm text-zinc-600">
           Reading your accounts…
           <RefreshWhileReading />
         </p>
