@@ -2,12 +2,27 @@ import { isReconnectable } from "@/lib/connections/reconnectable";
 import { needsUser } from "@/lib/connections/state-machine";
 import type { ConnectionSummary } from "@/lib/connections/queries";
 import { reasonText } from "@/lib/failure-reasons";
+import type { AccountRead, ProviderAccount } from "@/lib/db/schema";
 import { formatDateTime, formatRelative } from "@/lib/format";
 
+import { ConnectionAccounts } from "./connection-accounts";
 import { ConnectionActions } from "./connection-actions";
 import { StatusBadge } from "./status-badge";
 
-export function ConnectionCard({ connection, providerName }: { connection: ConnectionSummary; providerName: string }) {
+export function ConnectionCard({
+  connection,
+  providerName,
+  readsAccounts = false,
+  accounts = [],
+  latestRead,
+}: {
+  connection: ConnectionSummary;
+  providerName: string;
+  /** Whether the provider has an accounts endpoint (DESIGN.md §7). */
+  readsAccounts?: boolean;
+  accounts?: ProviderAccount[];
+  latestRead?: AccountRead;
+}) {
   const label = connection.alias === providerName ? providerName : `${connection.alias} (${providerName})`;
   const reconnectable = isReconnectable(connection);
   return (
@@ -38,6 +53,16 @@ export function ConnectionCard({ connection, providerName }: { connection: Conne
           />
         ) : null}
       </dl>
+      <ConnectionAccounts
+        connectionId={connection.id}
+        label={label}
+        active={connection.status === "active"}
+        readsAccounts={readsAccounts}
+        providerName={providerName}
+        accounts={accounts}
+        latestRead={latestRead}
+        connectedAt={connection.connectedAt}
+      />
       <div className="mt-4">
         <ConnectionActions
           connectionId={connection.id}

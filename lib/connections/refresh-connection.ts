@@ -33,6 +33,12 @@ export interface RefreshOptions {
    * after that makes this one redundant — the racer's tokens are the fresh ones.
    */
   seenDueAt?: Date;
+  /**
+   * The access token a provider API just refused (401): refresh even when not due and
+   * ignore the backoff — unless the row already holds a different token, because a racer
+   * refreshed meanwhile (then this is a no-op, and two 401s cause one refresh).
+   */
+  rejectedAccessToken?: string;
 }
 
 /** Due when the access token expires within REFRESH_AHEAD_SECONDS (unknown expiry: never). */
@@ -47,6 +53,7 @@ export async function refreshConnection({
   force = false,
   now = new Date(),
   seenDueAt = new Date(),
+  rejectedAccessToken,
 }: RefreshOptions): Promise<RefreshOutcome> {
   // The sweep waits for the handlers: it has no one waiting and must not pile work up past its batch.
   return withEvents(
@@ -54,6 +61,12 @@ export async function refreshConnection({
       const row = await lockConnection(tx, connectionId, lock);
       if (!row) return { status: "skipped", connectionId, why: lock === "skip" ? "locked" : "not_found" };
       if (row.status !== "active") return { status: "skipped", connectionId, why: "not_active" };
+      if (rejectedAccessToken !== undefined) {
+        // A reader's token was refused (401): refresh only if no one has replaced it meanwhile.
+        const current = row.accessTokenEnc ? openConnectionToken(row.id, "access_token", row.accessTokenEnc) : null;
+        if (current !== rejectedAccessToken) return { status: "skipped", connectionId, why: "not_due" };
+        force = true;
+      }
       // Checked before "due": with lifetimes shorter than the lead time a fresh token is due at once.
       const refreshedMeanwhile = !!row.lastRefreshedAt && row.lastRefreshedAt > seenDueAt;
       if (!force && (refreshedMeanwhile || !isRefreshDue(row, now))) return { status: "skipped", connectionId, why: "not_due" };

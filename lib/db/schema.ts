@@ -11,6 +11,7 @@ import {
   index,
   integer,
   jsonb,
+  numeric,
   pgEnum,
   pgTable,
   primaryKey,
@@ -328,3 +329,76 @@ export const devMailbox = pgTable(
   (t) => [index("dev_mailbox_created_idx").on(t.createdAt)],
 );
 export type DevMail = typeof devMailbox.$inferSelect;
+
+// ---------------------------------------------------------------- Accounts (issue 14)
+
+/**
+ * The accounts a connection's provider reported at its last good read (DESIGN.md §7).
+ * Masked numbers only: the parsers never keep more than the last four digits. Replaced as a
+ * whole by the next good read; a bad read leaves these rows alone. A trigger deletes them
+ * when the connection is disconnected; the user's deletion cascades.
+ */
+export const providerAccounts = pgTable(
+  "provider_accounts",
+  {
+    id: uuid("id").primaryKey(),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => providerConnections.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The provider's id for the account (opaque; never the account number). */
+    externalId: text("external_id").notNull(),
+    type: text("type").notNull(),
+    name: text("name").notNull(),
+    /** e.g. "…1234": at most the last four digits. */
+    maskedNumber: text("masked_number"),
+    currency: text("currency").notNull(),
+    /** Decimal strings as the provider sent them (numeric keeps cents exact). */
+    currentBalance: numeric("current_balance", { precision: 20, scale: 4 }),
+    availableBalance: numeric("available_balance", { precision: 20, scale: 4 }),
+    balanceAsOf: timestamp("balance_as_of", { withTimezone: true }),
+    readAt: timestamp("read_at", { withTimezone: true }).notNull(),
+    position: integer("position").notNull().default(0),
+  },
+  (t) => [uniqueIndex("provider_accounts_connection_external_uq").on(t.connectionId, t.externalId)],
+);
+export type ProviderAccount = typeof providerAccounts.$inferSelect;
+export type NewProviderAccount = typeof providerAccounts.$inferInsert;
+
+export const accountReadOutcome = pgEnum("account_read_outcome", ["running", "succeeded", "failed"]);
+
+/**
+ * One row per accounts read (after connect, or "Refresh accounts"): what the card's
+ * loading and error states, the user's /activity and the admin read. Not an audit row:
+ * reading accounts is not one of the nine domain events.
+ */
+export const accountReads = pgTable(
+  "account_reads",
+  {
+    id: uuid("id").primaryKey(),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => providerConnections.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    providerSlug: text("provider_slug").notNull(),
+    correlationId: uuid("correlation_id").notNull(),
+    /** `connect` (in the background after a connect) or `manual` (Refresh accounts). */
+    trigger: text("trigger").notNull(),
+    outcome: accountReadOutcome("outcome").notNull().default("running"),
+    /** A reason code (lib/accounts/read-failure.ts) when failed; never a provider's raw text. */
+    reason: text("reason"),
+    accountCount: integer("account_count"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("account_reads_connection_idx").on(t.connectionId, t.startedAt),
+    index("account_reads_user_idx").on(t.userId, t.startedAt),
+    index("account_reads_failed_idx").on(t.startedAt).where(sql`${t.outcome} = 'failed'`),
+  ],
+);
+export type AccountRead = typeof accountReads.$inferSelect;

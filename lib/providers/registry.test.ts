@@ -51,6 +51,7 @@ describe("buildProviderRegistry", () => {
           tokenAuth: "client_secret_basic",
           redirectUri: "http://localhost:3000/connections/callback/sandbox-bank",
           builtIn: "sandbox-bank",
+          accounts: { url: "http://localhost:3001/fdx/v6/accounts", format: "fdx" },
         },
       ]);
     });
@@ -98,6 +99,7 @@ describe("buildProviderRegistry", () => {
           accessTokenLifetimeSeconds: 1800,
           refreshTokenLifetimeSeconds: 604800,
           builtIn: "schwab",
+          accounts: { url: "https://api.schwabapi.com/trader/v1/accounts", format: "schwab-trader" },
         },
       ]);
       expect(providers[0]).not.toHaveProperty("revocationEndpoint");
@@ -173,6 +175,8 @@ describe("buildProviderRegistry", () => {
         PROVIDER_NORTHWIND_CU_CATEGORY: "credit_card",
         PROVIDER_NORTHWIND_CU_TOKEN_AUTH: "client_secret_post",
         PROVIDER_NORTHWIND_CU_REFRESH_TOKEN_LIFETIME_SECONDS: "7776000",
+        PROVIDER_NORTHWIND_CU_ACCOUNTS_URL: "https://api.northwind.example/fdx/v6/accounts",
+        PROVIDER_NORTHWIND_CU_ACCOUNTS_FORMAT: "FDX",
       });
       expect(problems).toEqual([]);
       expect(providers).toEqual([
@@ -190,8 +194,24 @@ describe("buildProviderRegistry", () => {
           redirectUri: "https://ledgerlink.example/connections/callback/northwind-cu",
           refreshTokenLifetimeSeconds: 7776000,
           builtIn: null,
+          accounts: { url: "https://api.northwind.example/fdx/v6/accounts", format: "fdx" },
         },
       ]);
+    });
+
+    it("reads accounts only with both ACCOUNTS_URL and a known ACCOUNTS_FORMAT", () => {
+      expect(build(acme("ACME")).providers[0]?.accounts).toBeUndefined();
+      const cases: [Record<string, string>, string][] = [
+        [{ PROVIDER_ACME_ACCOUNTS_URL: "https://api.acme.example/accounts" }, "PROVIDER_ACME_ACCOUNTS_FORMAT: required with PROVIDER_ACME_ACCOUNTS_URL (one of fdx)"],
+        [{ PROVIDER_ACME_ACCOUNTS_FORMAT: "fdx" }, "PROVIDER_ACME_ACCOUNTS_URL: required with PROVIDER_ACME_ACCOUNTS_FORMAT"],
+        [{ PROVIDER_ACME_ACCOUNTS_URL: "https://api.acme.example/accounts", PROVIDER_ACME_ACCOUNTS_FORMAT: "ofx" }, "PROVIDER_ACME_ACCOUNTS_FORMAT: must be one of fdx"],
+        [{ PROVIDER_ACME_ACCOUNTS_URL: "http://api.acme.example/accounts", PROVIDER_ACME_ACCOUNTS_FORMAT: "fdx" }, "PROVIDER_ACME_ACCOUNTS_URL: must use https"],
+      ];
+      for (const [vars, problem] of cases) {
+        const { providers, problems } = build(acme("ACME", vars));
+        expect(providers).toEqual([]);
+        expect(problems[0]).toContain(problem);
+      }
     });
 
     it("accepts an issuer with explicit endpoints, and a revocation URL beside discovery", () => {

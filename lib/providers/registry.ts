@@ -30,6 +30,15 @@ export interface ProviderDefinition extends OAuthProviderConfig {
   /** Hard refresh-token lifetime, stored as the refresh expiry when the token response doesn't say. */
   refreshTokenLifetimeSeconds?: number;
   builtIn: "sandbox-bank" | "schwab" | null;
+  /** Where and how to read the connection's accounts; absent: the provider has none to show. */
+  accounts?: AccountsEndpoint;
+}
+
+/** `fdx`: FDX v6 `GET …/accounts`; `schwab-trader`: Schwab's `/trader/v1/accounts` (the preset only). */
+export const ACCOUNTS_FORMATS = ["fdx"] as const;
+export interface AccountsEndpoint {
+  url: string;
+  format: (typeof ACCOUNTS_FORMATS)[number] | "schwab-trader";
 }
 
 export interface ProviderRegistryOptions {
@@ -43,7 +52,7 @@ const SANDBOX_BANK_SLUG = "sandbox-bank";
 const BUILT_IN_SLUGS: readonly string[] = [SANDBOX_BANK_SLUG, SCHWAB_SLUG];
 const SETTINGS = [
   "NAME", "ISSUER", "AUTHORIZATION_URL", "TOKEN_URL", "REVOCATION_URL", "CLIENT_ID", "CLIENT_SECRET",
-  "SCOPES", "CATEGORY", "TOKEN_AUTH", "REFRESH_TOKEN_LIFETIME_SECONDS",
+  "SCOPES", "CATEGORY", "TOKEN_AUTH", "REFRESH_TOKEN_LIFETIME_SECONDS", "ACCOUNTS_URL", "ACCOUNTS_FORMAT",
 ] as const;
 type Setting = (typeof SETTINGS)[number];
 /** The variables whose presence announces a provider (the others only refine one). */
@@ -98,6 +107,7 @@ export function buildProviderRegistry(vars: Readonly<Record<string, string | und
         tokenAuth: "client_secret_basic",
         redirectUri: `${callbackBase}/${SANDBOX_BANK_SLUG}`,
         builtIn: "sandbox-bank",
+        accounts: { url: `${issuer.replace(/\/+$/, "")}/fdx/v6/accounts`, format: "fdx" },
       });
     }
   }
@@ -201,6 +211,16 @@ function customProvider(
     fail("REFRESH_TOKEN_LIFETIME_SECONDS", "must be a whole number of seconds greater than 0");
   }
 
+  const accountsUrl = url("ACCOUNTS_URL", "endpoint");
+  const accountsFormat = read("ACCOUNTS_FORMAT");
+  if (accountsUrl !== undefined && accountsFormat === undefined) {
+    fail("ACCOUNTS_FORMAT", `required with ${variable("ACCOUNTS_URL")} (one of ${ACCOUNTS_FORMATS.join(", ")})`);
+  } else if (accountsFormat !== undefined && accountsUrl === undefined) {
+    fail("ACCOUNTS_URL", `required with ${variable("ACCOUNTS_FORMAT")}`);
+  } else if (accountsFormat !== undefined && oneOf(accountsFormat, ACCOUNTS_FORMATS) === null) {
+    fail("ACCOUNTS_FORMAT", `must be one of ${ACCOUNTS_FORMATS.join(", ")}`);
+  }
+
   if (problems.length > 0 || !clientId || !clientSecret || typeof scopes === "string" || !category || !tokenAuth) {
     return { problems };
   }
@@ -211,6 +231,7 @@ function customProvider(
   if (tokenEndpoint !== undefined) provider.tokenEndpoint = tokenEndpoint;
   if (revocationEndpoint !== undefined) provider.revocationEndpoint = revocationEndpoint;
   if (refreshTokenLifetimeSeconds) provider.refreshTokenLifetimeSeconds = refreshTokenLifetimeSeconds;
+  if (accountsUrl !== undefined && accountsFormat !== undefined) provider.accounts = { url: accountsUrl, format: "fdx" };
   return { provider, problems };
 }
 

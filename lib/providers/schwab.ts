@@ -32,5 +32,7 @@ export function schwabProvider(client: {
     // response says, so it becomes the stored refresh expiry when the response is silent.
     refreshTokenLifetimeSeconds: 7 * 24 * 60 * 60,
     builtIn: "schwab",
+    // Trader API: every linked account with its balances (parsed by lib/accounts/parse-schwab-accounts).
+    accounts: { url: "https://api.schwabapi.com/trader/v1/accounts", format: "schwab-trader" },
   };
 }

@@ -3,7 +3,9 @@ import Link from "next/link";
 
 import { ActivityList } from "@/components/audit/activity-list";
 import { Pager } from "@/components/audit/pager";
+import { AccountReadList } from "@/components/connections/account-read-list";
 import { PageShell } from "@/components/page-shell";
+import { listAccountReadsForUser } from "@/lib/accounts/queries";
 import { firstParam } from "@/lib/audit/queries/audit-filters";
 import { listAuditRuns } from "@/lib/audit/queries/list-audit-runs";
 import { DOMAIN_WORKFLOWS, type RunFilter } from "@/lib/audit/queries/run-filter";
@@ -30,7 +32,11 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
   const params = await searchParams;
   const problemsOnly = firstParam(params, "show") === "problems";
   const filter: RunFilter = { userId: user.id, workflows: DOMAIN_WORKFLOWS, outcome: problemsOnly ? "failed" : undefined };
-  const page = await listAuditRuns({ filter, older: firstParam(params, "older"), newer: firstParam(params, "newer"), pageSize: PAGE_SIZE });
+  const [page, allReads] = await Promise.all([
+    listAuditRuns({ filter, older: firstParam(params, "older"), newer: firstParam(params, "newer"), pageSize: PAGE_SIZE }),
+    listAccountReadsForUser({ userId: user.id }),
+  ]);
+  const reads = problemsOnly ? allReads.filter((read) => read.outcome === "failed") : allReads;
   const show = problemsOnly ? "problems" : undefined;
 
   return (
@@ -69,6 +75,14 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
       ) : (
         <ActivityList runs={page.runs} />
       )}
+      {reads.length > 0 ? (
+        <section aria-labelledby="account-reads" className="mt-8">
+          <h2 id="account-reads" className="text-lg font-medium">
+            Accounts reads
+          </h2>
+          <AccountReadList reads={reads} />
+        </section>
+      ) : null}
       <Pager
         label="Activity pages"
         newerHref={page.newer ? href({ show, newer: page.newer }) : null}

@@ -4,6 +4,8 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 
+import { refreshAccountsNow } from "@/lib/accounts/refresh-accounts-now";
+import { accountReadFailureText } from "@/lib/accounts/read-failure";
 import { validatedActionWithUser } from "@/lib/actions/validated-action";
 import { disconnectConnection } from "@/lib/connections/disconnect";
 import { refreshNow } from "@/lib/connections/refresh-now";
@@ -58,4 +60,18 @@ export const refreshConnectionNow = validatedActionWithUser(z.object({ connectio
   }
   if (outcome.status === "skipped") return { status: "error", message: "That connection cannot be refreshed right now." };
   return { status: "success", message: "Refreshed just now." };
+});
+
+/** Refresh accounts: read the connection's accounts again (owner only: the query checks it). */
+export const refreshAccounts = validatedActionWithUser(z.object({ connectionId: z.uuid() }), async ({ connectionId }, user) => {
+  const result = await refreshAccountsNow({ userId: user.id, connectionId });
+  revalidatePath("/connections");
+  if (result.status === "failed") return { status: "error", message: accountReadFailureText(result.reason) };
+  if (result.status === "skipped") {
+    return {
+      status: "error",
+      message: result.why === "not_active" ? "Only an active connection can show accounts." : "This provider has no accounts to show.",
+    };
+  }
+  return { status: "success", message: `Read ${result.count} ${result.count === 1 ? "account" : "accounts"} just now.` };
 });

@@ -3,10 +3,11 @@ import type { Metadata } from "next";
 import { ConnectProviderForm } from "@/components/connections/connect-provider-form";
 import { ConnectionCard } from "@/components/connections/connection-card";
 import { PageShell } from "@/components/page-shell";
+import { accountsOverviewForUser } from "@/lib/accounts/queries";
 import { requireUser } from "@/lib/auth/guards";
 import { listConnectionsForUser } from "@/lib/connections/queries";
 import { reasonText } from "@/lib/failure-reasons";
-import { listProviders, providerName } from "@/lib/providers/find-provider";
+import { findProvider, listProviders, providerName } from "@/lib/providers/find-provider";
 
 export const metadata: Metadata = { title: "Connections" };
 
@@ -14,7 +15,11 @@ type SearchParams = Promise<{ connected?: string; disconnected?: string; error?:
 
 export default async function ConnectionsPage({ searchParams }: { searchParams: SearchParams }) {
   const user = await requireUser("/connections");
-  const [connections, params] = await Promise.all([listConnectionsForUser({ userId: user.id }), searchParams]);
+  const [connections, params, overview] = await Promise.all([
+    listConnectionsForUser({ userId: user.id }),
+    searchParams,
+    accountsOverviewForUser({ userId: user.id }),
+  ]);
   const providers = listProviders();
 
   return (
@@ -33,7 +38,14 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
         ) : (
           <ul className="mt-3 space-y-3">
             {connections.map((connection) => (
-              <ConnectionCard key={connection.id} connection={connection} providerName={providerName(connection.providerSlug)} />
+              <ConnectionCard
+                key={connection.id}
+                connection={connection}
+                providerName={providerName(connection.providerSlug)}
+                readsAccounts={!!findProvider(connection.providerSlug)?.accounts}
+                accounts={overview.accounts.get(connection.id)}
+                latestRead={overview.latestReads.get(connection.id)}
+              />
             ))}
           </ul>
         )}

@@ -2,11 +2,14 @@
  * A client for the Sandbox Bank's control API (`/sandbox/control`), used by the tests,
  * the benchmarks and anyone who wants to make the bank misbehave on purpose.
  */
-import type { SandboxStats, TokenEndpointMode } from "./state";
+import type { AccountsApiMode, SandboxStats, TokenEndpointMode } from "./state";
 
 export interface SandboxControl {
   stats(): Promise<SandboxStats>;
-  setAccount(login: string, settings: { tokenEndpoint: TokenEndpointMode; accessTokenTtlSeconds?: number }): Promise<void>;
+  setAccount(
+    login: string,
+    settings: { tokenEndpoint: TokenEndpointMode; accessTokenTtlSeconds?: number; accountsApi?: AccountsApiMode },
+  ): Promise<void>;
   revokeAccount(login: string): Promise<{ revokedGrants: number }>;
   reset(): Promise<void>;
 }

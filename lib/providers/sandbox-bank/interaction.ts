@@ -2,7 +2,7 @@ import type Provider from "oidc-provider";
 import type { InteractionResults } from "oidc-provider";
 
 import { type KoaMiddleware, sendHtml } from "./koa-types";
-import { consentPage, isOutcome, messagePage, type Outcome } from "./pages";
+import { consentPage, isAccountsOutcome, isOutcome, messagePage, type Outcome } from "./pages";
 import { BodyTooLargeError, readRequestBody } from "./request-body";
 import type { AccountSettings, SandboxState } from "./state";
 
@@ -73,7 +73,11 @@ export function interactionRoutes(options: InteractionOptions): KoaMiddleware {
         const message = "Enter a username of 1 to 64 letters, digits or . _ @ + -";
         return render(400, username, outcome, message);
       }
-      state.configure(username, settingsFor(outcome, options.shortLivedAccessTokenTtlSeconds));
+      const accounts = form.get("accounts");
+      state.configure(username, {
+        ...settingsFor(outcome, options.shortLivedAccessTokenTtlSeconds),
+        ...(isAccountsOutcome(accounts) && accounts !== "ok" ? { accountsApi: accounts } : {}),
+      });
       const grant = new provider.Grant({ accountId: username, clientId });
       grant.addOIDCScope(scopes);
       result = { login: { accountId: username, remember: false }, consent: { grantId: await grant.save() } };

@@ -10,6 +10,19 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number]["value"];
 
+/** How the accounts API (`GET /fdx/v6/accounts`) answers for this username. */
+export const ACCOUNTS_OUTCOMES = [
+  { value: "ok", label: "Accounts API works" },
+  { value: "error", label: "Accounts API fails (500)" },
+  { value: "rate_limited", label: "Accounts API rate-limited (429)" },
+  { value: "slow", label: "Accounts API slow" },
+] as const;
+export type AccountsOutcome = (typeof ACCOUNTS_OUTCOMES)[number]["value"];
+
+export function isAccountsOutcome(value: unknown): value is AccountsOutcome {
+  return ACCOUNTS_OUTCOMES.some((outcome) => outcome.value === value);
+}
+
 export function isOutcome(value: unknown): value is Outcome {
   return OUTCOMES.some((outcome) => outcome.value === value);
 }
@@ -74,6 +87,12 @@ export function consentPage(input: ConsentPageInput): string {
 <label for="outcome-${value}">${escapeHtml(label)}</label>
 </div>`,
   ).join("\n");
+  const accountsRadios = ACCOUNTS_OUTCOMES.map(
+    ({ value, label }) => `<div>
+<input type="radio" id="accounts-${value}" name="accounts" value="${value}"${value === "ok" ? " checked" : ""}>
+<label for="accounts-${value}">${escapeHtml(label)}</label>
+</div>`,
+  ).join("\n");
   const error = input.error ? `<p role="alert">${escapeHtml(input.error)}</p>` : "";
   return layout(
     "Sandbox Bank",
@@ -86,6 +105,10 @@ ${error}
 <fieldset>
 <legend>Outcome</legend>
 ${radios}
+</fieldset>
+<fieldset>
+<legend>Accounts API</legend>
+${accountsRadios}
 </fieldset>
 <div class="actions">
 <button type="submit" name="action" value="continue">Continue</button>

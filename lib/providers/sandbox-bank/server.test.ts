@@ -7,6 +7,7 @@ import {
   type OAuthProviderConfig,
 } from "../oauth-client";
 import { authorizeInSandboxBank, type SandboxChoice, type SandboxCookieJar } from "./consent-driver";
+import { sandboxAccountsFor } from "./sandbox-accounts";
 import { type SandboxBank, startSandboxBank } from "./server";
 import type { SandboxStats } from "./state";
 
@@ -256,4 +257,44 @@ it("closes promptly with a slow token request in flight", async () => {
   await slowBank.close();
   expect(Date.now() - started).toBeLessThan(1000);
   expect(await pending).toMatchObject({ code: "provider_unavailable" });
+});
+
+describe("accounts API (GET /fdx/v6/accounts)", () => {
+  const accounts = (token?: string) =>
+    fetch(`${bank.issuer}/fdx/v6/accounts`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  it("answers a valid token with the login's stable FDX accounts, and counts it", async () => {
+    const tokens = await connect({ username: "fdx-alice" });
+    const response = await accounts(tokens.accessToken);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual(sandboxAccountsFor("fdx-alice"));
+    expect((await stats()).accountsRequests).toEqual({ total: 1, ok: 1, unauthorized: 0, byAccount: { "fdx-alice": { ok: 1, unauthorized: 0 } } });
+  });
+
+  it("refuses a missing, unknown or revoked token with 401 invalid_token", async () => {
+    const tokens = await connect({ username: "fdx-bob" });
+    expect((await accounts()).status).toBe(401);
+    const unknown = await accounts("not-a-token");
+    expect(unknown.status).toBe(401);
+    expect(unknown.headers.get("www-authenticate")).toContain('error="invalid_token"');
+    await control("POST", "/accounts/fdx-bob/revoke");
+    expect((await accounts(tokens.accessToken)).status).toBe(401);
+    expect((await stats()).accountsRequests.unauthorized).toBe(3);
+  });
+
+  it("fails on request: 500, 429 with Retry-After, malformed bodies", async () => {
+    const tokens = await connect({ username: "fdx-cleo" });
+    const set = (accountsApi: string) =>
+      control("POST", "/accounts/fdx-cleo", { body: JSON.stringify({ tokenEndpoint: "ok", accountsApi }) });
+    await set("error");
+    expect((await accounts(tokens.accessToken)).status).toBe(500);
+    await set("rate_limited");
+    const limited = await accounts(tokens.accessToken);
+    expect([limited.status, limited.headers.get("retry-after")]).toEqual([429, "1"]);
+    await set("string_balances");
+    const body = (await (await accounts(tokens.accessToken)).json()) as { accounts: Record<string, { currentBalance: unknown }>[] };
+    expect(typeof Object.values(body.accounts[0]!)[0]!.currentBalance).toBe("string");
+    await set("not_json");
+    await expect((await accounts(tokens.accessToken)).json()).rejects.toThrow();
+  });
 });

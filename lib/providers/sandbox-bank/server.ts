@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import Provider from "oidc-provider";
 
+import { accountsApi } from "./accounts-api";
 import { controlApi } from "./control-api";
 import { interactionRoutes } from "./interaction";
 import { type KoaMiddleware, sendHtml } from "./koa-types";
@@ -32,7 +33,7 @@ export interface SandboxBankOptions {
   refreshTokenTtlSeconds?: number;
   /** Access token lifetime for the "short-lived tokens" outcome. Default 60. */
   shortLivedAccessTokenTtlSeconds?: number;
-  /** How long the token endpoint stalls for the "slow" outcome. Default 15000. */
+  /** How long the token endpoint (and the accounts API) stall for the "slow" outcome. Default 15000. */
   slowResponseMs?: number;
   /** Bearer token protecting /sandbox/control. */
   controlSecret: string;
@@ -115,6 +116,7 @@ function createProvider(issuer: string, options: SandboxBankOptions, shutdown: A
       shutdown,
     }),
   );
+  provider.use(accountsApi({ provider, state, slowResponseMs: options.slowResponseMs ?? 15_000, shutdown }));
   provider.use(
     interactionRoutes({
       provider,

@@ -9,8 +9,26 @@ export const TOKEN_ENDPOINT_MODES = [
 ] as const;
 export type TokenEndpointMode = (typeof TOKEN_ENDPOINT_MODES)[number];
 
+/**
+ * How `GET /fdx/v6/accounts` answers for one account: normally, with a failure, or with one
+ * of the malformed bodies the app must refuse (for tests and for trying the card's states).
+ */
+export const ACCOUNTS_API_MODES = [
+  "ok",
+  "error",
+  "rate_limited",
+  "slow",
+  "not_json",
+  "missing_fields",
+  "string_balances",
+  "too_many",
+] as const;
+export type AccountsApiMode = (typeof ACCOUNTS_API_MODES)[number];
+
 export interface AccountSettings {
   tokenEndpoint: TokenEndpointMode;
+  /** Default "ok". */
+  accountsApi?: AccountsApiMode;
   /** Overrides the server's access token lifetime for this account. */
   accessTokenTtlSeconds?: number;
 }
@@ -30,6 +48,13 @@ export interface SandboxStats {
     byAccount: Record<string, { authorizationCode: number; refreshToken: number }>;
   };
   revocations: RevocationRecord[];
+  /** `GET /fdx/v6/accounts`: answered with accounts (`ok`) or refused with 401 (`unauthorized`). */
+  accountsRequests: {
+    total: number;
+    ok: number;
+    unauthorized: number;
+    byAccount: Record<string, { ok: number; unauthorized: number }>;
+  };
 }
 
 const DEFAULT_SETTINGS: AccountSettings = { tokenEndpoint: "ok" };
@@ -43,6 +68,8 @@ export class SandboxState {
   // A Map, not an object: a login such as "__proto__" must stay an ordinary key.
   #byAccount = new Map<string, GrantCounters>();
   #revocations: RevocationRecord[] = [];
+  #accountsTotals = { total: 0, ok: 0, unauthorized: 0 };
+  #accountsByLogin = new Map<string, { ok: number; unauthorized: number }>();
 
   settingsFor(login: string | null | undefined): AccountSettings {
     return (login && this.#accounts.get(login)) || DEFAULT_SETTINGS;
@@ -69,6 +96,18 @@ export class SandboxState {
     }
   }
 
+  /** One accounts request; `login` is null when the token was not recognised. */
+  recordAccountsRequest(login: string | null, result: "ok" | "unauthorized" | "other"): void {
+    this.#accountsTotals.total += 1;
+    if (result === "other") return;
+    this.#accountsTotals[result] += 1;
+    if (login) {
+      const counters = this.#accountsByLogin.get(login) ?? { ok: 0, unauthorized: 0 };
+      counters[result] += 1;
+      this.#accountsByLogin.set(login, counters);
+    }
+  }
+
   recordRevocation(record: Omit<RevocationRecord, "at">): void {
     this.#revocations.push({ at: new Date().toISOString(), ...record });
   }
@@ -79,6 +118,7 @@ export class SandboxState {
     return {
       tokenRequests: { ...this.#totals, byAccount },
       revocations: this.#revocations.map((record) => ({ ...record })),
+      accountsRequests: { ...this.#accountsTotals, byAccount: Object.fromEntries(this.#accountsByLogin) },
     };
   }
 
@@ -87,5 +127,7 @@ export class SandboxState {
     this.#totals = { total: 0, authorizationCode: 0, refreshToken: 0 };
     this.#byAccount.clear();
     this.#revocations = [];
+    this.#accountsTotals = { total: 0, ok: 0, unauthorized: 0 };
+    this.#accountsByLogin.clear();
   }
 }

@@ -1,0 +1,49 @@
+/**
+ * Charles Schwab Trader API `GET /trader/v1/accounts`: a list of
+ * `{ securitiesAccount: { type, accountNumber, currentBalances: {...} } }`. Schwab sends the
+ * full account number; only its last four characters survive (and a hash of it as the id).
+ * The account's value is `currentBalances.liquidationValue`; what can be spent is
+ * `availableFunds` (margin accounts) or `cashAvailableForTrading` (cash accounts). Pure.
+ */
+import {
+  balance,
+  isRecord,
+  MalformedAccounts,
+  maskAccountNumber,
+  opaqueId,
+  type ParsedAccount,
+  type ParseResult,
+  parseJson,
+  parseList,
+  requiredString,
+} from "./parsed-account";
+
+export function parseSchwabAccounts(text: string): ParseResult {
+  const json = parseJson(text);
+  if (!json.ok) return json;
+  return parseList(json.value, schwabAccount);
+}
+
+function schwabAccount(item: unknown, index: number): ParsedAccount {
+  const account = isRecord(item) ? item.securitiesAccount : undefined;
+  if (!isRecord(account)) throw new MalformedAccounts(`[${index}].securitiesAccount is missing`);
+  const at = (field: string) => `[${index}].securitiesAccount.${field}`;
+  const number = requiredString(account.accountNumber, at("accountNumber"), 64);
+  const type = requiredString(account.type, at("type"), 40);
+  const balances = account.currentBalances;
+  if (!isRecord(balances)) throw new MalformedAccounts(`${at("currentBalances")} is missing`);
+  const masked = maskAccountNumber(number);
+  return {
+    externalId: opaqueId("schwab", number),
+    type: "brokerage",
+    name: `${type === "MARGIN" ? "Margin" : type === "CASH" ? "Cash" : type} account${masked ? ` ${masked}` : ""}`,
+    maskedNumber: masked,
+    currency: "USD",
+    currentBalance: balance(balances.liquidationValue, at("currentBalances.liquidationValue")),
+    availableBalance: balance(
+      balances.availableFunds ?? balances.cashAvailableForTrading,
+      at("currentBalances.availableFunds"),
+    ),
+    balanceAsOf: null,
+  };
+}

@@ -1,0 +1,246 @@
+/**
+ * Reading accounts against the real Sandbox Bank (issue 14): the read after connect, the
+ * 401 → one refresh → one retry path, invalid_grant during that refresh, bad answers that
+ * leave stored accounts alone, timeouts, disconnect, no token in any artifact, and
+ * concurrency (two reads cause one refresh; the row lock matters, so it counts on Postgres).
+ */
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+import { listAccountReadsForUser } from "@/lib/accounts/queries";
+import { readAccounts } from "@/lib/accounts/read-accounts";
+import { completeConnect } from "@/lib/connections/complete-connect";
+import { disconnectConnection } from "@/lib/connections/disconnect";
+import { startConnect } from "@/lib/connections/start-connect";
+import { databaseKind, getDb } from "@/lib/db/client";
+import { accountReads, providerAccounts, providerConnections } from "@/lib/db/schema";
+import { authorizeInSandboxBank } from "@/lib/providers/sandbox-bank/consent-driver";
+import type { Outcome } from "@/lib/providers/sandbox-bank/pages";
+import { sandboxAccountsFor } from "@/lib/providers/sandbox-bank/sandbox-accounts";
+import { openConnectionToken, sealConnectionToken } from "@/lib/providers/token-vault";
+import { runWithRequestContext } from "@/lib/request-context";
+import { findCredentialLeaks, collectEventArtifacts } from "@/test/support/credential-scan";
+import { collectAccountArtifacts } from "@/test/support/credential-scan-accounts";
+import { captureLogs, type LogCapture } from "@/test/support/log-capture";
+import { withSandboxBank } from "@/test/support/sandbox-bank";
+import { createTestUser } from "@/test/support/test-users";
+import { withSmtpCapture } from "@/test/support/use-smtp-capture";
+
+const smtp = withSmtpCapture();
+const bank = withSandboxBank();
+let logs: LogCapture;
+beforeAll(() => {
+  logs = captureLogs({ level: "info" });
+});
+afterAll(() => logs.restore());
+
+const uniqueLogin = (label: string) => `${label}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** Connects `login` at the Sandbox Bank; the accounts handler reads the accounts before this returns (no request: dispatch is inline). */
+async function connect(login: string, outcome: Outcome = "approve") {
+  const user = await createTestUser();
+  return runWithRequestContext({ actor: { type: "user", userId: user.id } }, async () => {
+    const { authorizationUrl } = await startConnect({ userId: user.id, providerSlug: "sandbox-bank" });
+    const callbackUrl = await authorizeInSandboxBank(new URL(authorizationUrl), { username: login, outcome });
+    const result = await completeConnect({ userId: user.id, providerSlug: "sandbox-bank", callbackUrl });
+    if (!result.ok) throw new Error(`connect failed: ${result.reason}`);
+    return { userId: user.id, email: user.email, connectionId: result.connectionId };
+  });
+}
+
+async function connection(connectionId: string) {
+  const db = await getDb();
+  const [row] = await db.select().from(providerConnections).where(eq(providerConnections.id, connectionId));
+  return row!;
+}
+
+async function storedAccounts(connectionId: string) {
+  const db = await getDb();
+  return db.select().from(providerAccounts).where(eq(providerAccounts.connectionId, connectionId)).orderBy(providerAccounts.position);
+}
+
+async function reads(connectionId: string) {
+  const db = await getDb();
+  const rows = await db.select().from(accountReads).where(eq(accountReads.connectionId, connectionId)).orderBy(accountReads.startedAt);
+  return rows.map((r) => [r.trigger, r.outcome, r.reason]);
+}
+
+/** Makes the bank refuse the stored access token (as after a server-side expiry) while the row thinks it is good. */
+async function invalidateStoredAccessToken(connectionId: string) {
+  const db = await getDb();
+  await db
+    .update(providerConnections)
+    .set({ accessTokenEnc: sealConnectionToken(connectionId, "access_token", `stale-${connectionId}`) })
+    .where(eq(providerConnections.id, connectionId));
+}
+
+const counts = async (login: string) => {
+  const stats = await bank.control().stats();
+  return {
+    refreshes: stats.tokenRequests.byAccount[login]?.refreshToken ?? 0,
+    accountsOk: stats.accountsRequests.byAccount[login]?.ok ?? 0,
+    // A refused token names no login: count every 401 (the tests in this file run one at a time).
+    unauthorized: stats.accountsRequests.unauthorized,
+  };
+};
+
+/**
+ * Runs `work` while another transaction holds the connection's row (FOR NO KEY UPDATE: it
+ * blocks refreshConnection's FOR UPDATE, not the account_reads foreign-key check), so every
+ * read in `work` reaches the refresh before any refresh can finish — "at once" for certain.
+ */
+async function whileRowHeld<T>(connectionId: string, work: () => Promise<T>): Promise<T> {
+  const db = await getDb();
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((resolve) => (locked = resolve));
+  const holder = db.transaction(async (tx) => {
+    await tx.execute(sql`select 1 from provider_connections where id = ${connectionId} for no key update`);
+    locked();
+    await released;
+  });
+  await isLocked;
+  const running = work();
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  release();
+  await holder;
+  return running;
+}
+
+describe("reading accounts", () => {
+  test("a connect reads the accounts in the background and stores masked numbers and balances", async () => {
+    const login = uniqueLogin("ada");
+    const { connectionId, userId } = await connect(login);
+    const expected = sandboxAccountsFor(login).accounts.map((wrapped) => Object.values(wrapped)[0]!);
+    const stored = await storedAccounts(connectionId);
+    expect(stored.map((a) => [a.externalId, a.maskedNumber, Number(a.currentBalance), a.currency])).toEqual(
+      expected.map((a) => [a.accountId, `…${a.accountNumberDisplay.slice(-4)}`, a.currentBalance, "USD"]),
+    );
+    expect(await reads(connectionId)).toEqual([["connect", "succeeded", null]]);
+    expect(await counts(login)).toMatchObject({ refreshes: 0, accountsOk: 1 });
+    expect((await listAccountReadsForUser({ userId }))[0]).toMatchObject({ outcome: "succeeded", accountCount: stored.length });
+  });
+
+  test("a 401 causes exactly one forced refresh and one retry, and no token lands in logs or rows", async () => {
+    const login = uniqueLogin("bea");
+    const { connectionId, userId } = await connect(login);
+    await invalidateStoredAccessToken(connectionId);
+    logs.clear();
+    const before = await counts(login);
+
+    const result = await readAccounts({ userId, connectionId, trigger: "manual" });
+    expect(result).toMatchObject({ status: "succeeded" });
+    expect(await counts(login)).toEqual({ refreshes: 1, accountsOk: 2, unauthorized: before.unauthorized + 1 });
+    expect(await reads(connectionId)).toEqual([
+      ["connect", "succeeded", null],
+      ["manual", "succeeded", null],
+    ]);
+
+    const row = await connection(connectionId);
+    const credentials = {
+      accessToken: openConnectionToken(connectionId, "access_token", row.accessTokenEnc!),
+      refreshToken: openConnectionToken(connectionId, "refresh_token", row.refreshTokenEnc!),
+      rejectedToken: `stale-${connectionId}`,
+    };
+    const artifacts = [...(await collectAccountArtifacts({ connectionIds: [connectionId] })), ...(await collectEventArtifacts({ logs: logs.raw }))];
+    expect(artifacts.some((a) => a.source.startsWith("provider_accounts"))).toBe(true);
+    expect(findCredentialLeaks(artifacts, credentials)).toEqual([]);
+    // The read's log lines carry its correlation id.
+    const [manual] = await listAccountReadsForUser({ userId, limit: 1 });
+    expect(logs.lines.filter((l) => l.correlationId === manual!.correlationId).map((l) => l.msg)).toEqual([
+      "accounts read started",
+      "accounts read succeeded",
+    ]);
+  });
+
+  test("invalid_grant during the 401 refresh: needs reconnect, one email, accounts kept until disconnect", async () => {
+    const login = uniqueLogin("cleo");
+    const { connectionId, userId, email } = await connect(login);
+    const before = await storedAccounts(connectionId);
+    await invalidateStoredAccessToken(connectionId);
+    await bank.control().revokeAccount(login);
+
+    const result = await readAccounts({ userId, connectionId, trigger: "manual" });
+    expect(result).toMatchObject({ status: "failed", reason: "needs_reconnect" });
+    expect(await connection(connectionId)).toMatchObject({ status: "revoked", statusReason: "provider_revoked" });
+    await expect
+      .poll(() => smtp.capture().messages.filter((m) => m.to.includes(email)).map((m) => m.subject))
+      .toEqual(["Sandbox Bank connected", "Reconnect Sandbox Bank"]);
+    expect(await counts(login)).toMatchObject({ refreshes: 1 });
+    expect(await storedAccounts(connectionId)).toEqual(before);
+  });
+
+  test.each([
+    ["not_json", "not_json"],
+    ["missing_fields", "malformed"],
+    ["string_balances", "malformed"],
+    ["too_many", "too_many_accounts"],
+    ["error", "provider_error"],
+    ["rate_limited", "rate_limited"],
+  ] as const)("an accounts API answering %s is refused (%s), logged, and the stored accounts stay", async (mode, reason) => {
+    const login = uniqueLogin(`dan-${mode.replace("_", "")}`);
+    const { connectionId, userId } = await connect(login);
+    const before = await storedAccounts(connectionId);
+    expect(before.length).toBeGreaterThan(0);
+    await bank.control().setAccount(login, { tokenEndpoint: "ok", accountsApi: mode });
+    logs.clear();
+
+    const result = await readAccounts({ userId, connectionId, trigger: "manual" });
+    expect(result).toMatchObject({ status: "failed", reason });
+    expect(await storedAccounts(connectionId)).toEqual(before);
+    expect((await reads(connectionId)).at(-1)).toEqual(["manual", "failed", reason]);
+    expect(logs.lines.find((l) => l.msg === "accounts read failed")).toMatchObject({ reason, connectionId });
+  });
+
+  test("a slow accounts API times out", async () => {
+    const login = uniqueLogin("eve");
+    const { connectionId, userId } = await connect(login);
+    await bank.control().setAccount(login, { tokenEndpoint: "ok", accountsApi: "slow" });
+    const started = Date.now();
+    const result = await readAccounts({ userId, connectionId, trigger: "manual", timeoutMs: 300 });
+    expect(result).toMatchObject({ status: "failed", reason: "timeout", retryable: true });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  test("someone else's connection is not read", async () => {
+    const { connectionId } = await connect(uniqueLogin("fay"));
+    const stranger = await createTestUser();
+    expect(await readAccounts({ userId: stranger.id, connectionId, trigger: "manual" })).toEqual({ status: "skipped", why: "not_active" });
+  });
+
+  test("disconnect deletes the accounts", async () => {
+    const { connectionId, userId } = await connect(uniqueLogin("gus"));
+    expect((await storedAccounts(connectionId)).length).toBeGreaterThan(0);
+    expect(await disconnectConnection({ userId, connectionId })).toMatchObject({ ok: true });
+    expect(await storedAccounts(connectionId)).toEqual([]);
+  });
+
+  // Needs real row locks and a second connection: Postgres only (PGlite has one connection).
+  const onPostgres = test.skipIf(process.env.DATABASE_URL === undefined);
+
+  onPostgres("two reads at once with a due token cause one refresh", async () => {
+    expect(await databaseKind()).toBe("postgres");
+    const login = uniqueLogin("hal");
+    const { connectionId, userId } = await connect(login, "short_lived"); // 60 s tokens: always due
+    const before = await counts(login);
+    const results = await whileRowHeld(connectionId, () =>
+      Promise.all([1, 2].map(() => readAccounts({ userId, connectionId, trigger: "manual" }))),
+    );
+    expect(results.map((r) => r.status)).toEqual(["succeeded", "succeeded"]);
+    expect((await counts(login)).refreshes - before.refreshes).toBe(1);
+  });
+
+  onPostgres("two reads at once that both get a 401 cause one refresh", async () => {
+    const login = uniqueLogin("ivy");
+    const { connectionId, userId } = await connect(login);
+    await invalidateStoredAccessToken(connectionId);
+    const before = await counts(login);
+    const results = await whileRowHeld(connectionId, () =>
+      Promise.all([1, 2].map(() => readAccounts({ userId, connectionId, trigger: "manual" }))),
+    );
+    expect(results.map((r) => r.status)).toEqual(["succeeded", "succeeded"]);
+    expect(await counts(login)).toMatchObject({ refreshes: 1, unauthorized: before.unauthorized + 2 });
+    expect((await connection(connectionId)).status).toBe("active");
+  });
+});
