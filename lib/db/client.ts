@@ -1,6 +1,7 @@
 /**
- * One database client for the whole app: postgres.js when DATABASE_URL is set,
- * embedded PGlite in `<DATA_DIR>/pglite` otherwise (development and tests only).
+ * One database client for the whole app: postgres.js when DATABASE_URL is set (directly
+ * or through a transaction-mode pooler, see ./pooler.ts), embedded PGlite in
+ * `<DATA_DIR>/pglite` otherwise (development and tests only).
  * Both speak the same SQL and take the same migrations from `drizzle/`.
  */
 import path from "node:path";
@@ -9,6 +10,7 @@ import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 
 import { env } from "../env";
+import { postgresTarget } from "./pooler";
 import * as schema from "./schema";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -30,8 +32,12 @@ async function open(): Promise<Handle> {
   if (env.DATABASE_URL) {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
-    const client = postgres(env.DATABASE_URL, {
+    const target = postgresTarget(env.DATABASE_URL, env.DATABASE_POOLER);
+    const client = postgres(target.url, {
       max: env.isProduction ? 5 : 10,
+      // Behind a transaction-mode pooler a named statement may be missing on the next
+      // transaction's server connection: send unnamed ones (lib/db/pooler.ts).
+      prepare: target.prepare,
       connect_timeout: 5,
       onnotice: () => {},
     });
