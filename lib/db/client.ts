@@ -24,6 +24,23 @@ interface Handle {
   close: () => Promise<void>;
 }
 
+/** postgres.js's URL and options for DATABASE_URL (exported for the pooler's integration test). */
+export function postgresClientConfig(databaseUrl: string) {
+  const target = postgresTarget(databaseUrl, env.DATABASE_POOLER);
+  return {
+    url: target.url,
+    options: {
+      max: env.isProduction ? 5 : 10,
+      // Behind a transaction-mode pooler a statement prepared by name may be missing on the
+      // next transaction's server connection: postgres.js then sends unnamed ones. (Drizzle's
+      // queries are unnamed anyway, except `.prepare(name)`, which the app does not use.)
+      prepare: target.prepare,
+      connect_timeout: 5,
+      onnotice: () => {},
+    },
+  };
+}
+
 // Kept on globalThis so Next's hot reload in development does not open a second
 // PGlite on the same folder (PGlite does not lock it) or leak postgres pools.
 const globalForDb = globalThis as typeof globalThis & { __ledgerlinkDb?: Promise<Handle> };
@@ -32,15 +49,8 @@ async function open(): Promise<Handle> {
   if (env.DATABASE_URL) {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
-    const target = postgresTarget(env.DATABASE_URL, env.DATABASE_POOLER);
-    const client = postgres(target.url, {
-      max: env.isProduction ? 5 : 10,
-      // Behind a transaction-mode pooler a named statement may be missing on the next
-      // transaction's server connection: send unnamed ones (lib/db/pooler.ts).
-      prepare: target.prepare,
-      connect_timeout: 5,
-      onnotice: () => {},
-    });
+    const { url, options } = postgresClientConfig(env.DATABASE_URL);
+    const client = postgres(url, options);
     return {
       db: drizzle({ client, schema }) as unknown as Database,
       kind: "postgres",
