@@ -8,7 +8,8 @@
  *   4. the same integration tests once more through PgBouncer in transaction mode, as a
  *      serverless deployment reaches a managed Postgres (skipped with a line when pgbouncer
  *      is not installed, except in CI where that is a failure)
- *   5. end-to-end tests in Chromium (Playwright), against the same PostgreSQL server
+ *   5. end-to-end tests in Chromium (Playwright), against the same PostgreSQL server, then
+ *      the size of that production build's function traces (scripts/trace-sizes.ts)
  * Ends with one line counting every test: "total: N passed, N failed".
  *
  * With E2E_PORT_BASE set (two runs on one machine), the integration tests' app and Sandbox
@@ -20,6 +21,7 @@ import path from "node:path";
 
 import postgres from "postgres";
 
+import * as e2eSettings from "../e2e/support/e2e-env";
 import { findPgBouncer, startPgBouncer } from "./test-servers/pgbouncer";
 import { provideTestPostgres, type TestPostgres } from "./test-servers/test-postgres";
 
@@ -143,6 +145,22 @@ async function integrationThroughPgBouncer(serverUrl: string): Promise<boolean> 
   });
 }
 
+/**
+ * The end-to-end build is a production build: each function's traced files must stay
+ * within 8 MB and carry no development-only package (scripts/trace-sizes.ts).
+ */
+function productionTraces(): boolean {
+  const { e2eEnv } = e2eSettings;
+  const started = performance.now();
+  const result = spawnSync("npx", ["tsx", "scripts/trace-sizes.ts", "--next", "--dir", e2eEnv.NEXT_DIST_DIR, "--top", "1", "--packages", "5"], { stdio: "inherit" });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  if (result.status === 0) {
+    stages.push(`✓ production traces (${e2eEnv.NEXT_DIST_DIR}): every function within 8 MB, no development-only package (${seconds} s)`);
+    return true;
+  }
+  return problem(`production traces (${e2eEnv.NEXT_DIST_DIR}): a function is over 8 MB or carries a development-only package (npm run build:traces)`);
+}
+
 let ok = vitest("unit", "unit tests", "unit");
 ok = vitest("integration", "integration tests (PGlite)", "integration-pglite", { DATABASE_URL: "" }) && ok;
 
@@ -164,6 +182,7 @@ if (server) {
     ok =
       run("end-to-end tests (Chromium)", ["npx", "playwright", "test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_FILE: report }, report, playwrightCounts) &&
       ok;
+    ok = productionTraces() && ok;
   } catch (error) {
     ok = problem(`the PostgreSQL stages stopped: ${(error as Error).message}`) && ok;
   } finally {
