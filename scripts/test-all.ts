@@ -16,7 +16,7 @@
  * Bank origins move to E2E_PORT_BASE+40 and +41 too.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 import postgres from "postgres";
@@ -151,6 +151,7 @@ async function integrationThroughPgBouncer(serverUrl: string): Promise<boolean> 
  */
 function productionTraces(): boolean {
   const { e2eEnv } = e2eSettings;
+  if (!existsSync(path.join(e2eEnv.NEXT_DIST_DIR, "server"))) return problem(`production traces: no build in ${e2eEnv.NEXT_DIST_DIR} (the end-to-end stage did not build)`);
   const started = performance.now();
   const result = spawnSync("npx", ["tsx", "scripts/trace-sizes.ts", "--next", "--dir", e2eEnv.NEXT_DIST_DIR, "--top", "1", "--packages", "5"], { stdio: "inherit" });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
