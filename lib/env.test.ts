@@ -89,4 +89,12 @@ describe("parseEnv", () => {
     expect(env.sandboxBankClient).toBeNull();
     expect(env.TOKEN_ENCRYPTION_KEYS.map((k) => k.kid)).toEqual(["k1"]);
   });
+
+  test("DATABASE_POOLER is transaction, none or unset (detected from the URL)", () => {
+    expect(parseEnv({ ...production } as unknown as NodeJS.ProcessEnv).DATABASE_POOLER).toBeUndefined();
+    expect(parseEnv({ ...production, DATABASE_POOLER: "transaction" } as unknown as NodeJS.ProcessEnv).DATABASE_POOLER).toBe("transaction");
+    expect(problems({ ...production, DATABASE_POOLER: "pgbouncer" })).toEqual([
+      'DATABASE_POOLER must be "transaction" (a transaction-mode pooler: no prepared statements) or "none"',
+    ]);
+  });
 });

@@ -50,6 +50,16 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   /** Postgres connection string; unset = embedded PGlite under DATA_DIR (development and tests only). */
   DATABASE_URL: url("DATABASE_URL", ["postgres:", "postgresql:"]).optional(),
+  /**
+   * Whether DATABASE_URL goes through a transaction-mode pooler (PgBouncer, Neon, Supabase,
+   * RDS Proxy): `transaction` turns prepared statements off, `none` keeps them; unset, it is
+   * detected from the URL (lib/db/pooler.ts).
+   */
+  DATABASE_POOLER: z
+    .enum(["transaction", "none"], {
+      message: 'DATABASE_POOLER must be "transaction" (a transaction-mode pooler: no prepared statements) or "none"',
+    })
+    .optional(),
   /** Public origin of the app; OAuth redirect URIs and email links are built from it. */
   APP_URL: url("APP_URL", ["http:", "https:"])
     .default("http://localhost:3000")

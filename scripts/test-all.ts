@@ -2,21 +2,38 @@
  * `npm test`: every test, in the order that fails fastest.
  *   1. unit tests (Vitest)
  *   2. integration tests on embedded PGlite
- *   3. the same integration tests on a fresh PostgreSQL database (TEST_DATABASE_URL,
- *      default postgres://postgres@127.0.0.1:5432/postgres; skipped with a warning when
- *      no server answers, except in CI where that is a failure)
- *   4. end-to-end tests in Chromium (Playwright), against Postgres
+ *   3. the same integration tests on a fresh PostgreSQL database: TEST_DATABASE_URL's server,
+ *      else the local one (postgres://postgres@127.0.0.1:5432/postgres), else an embedded
+ *      PostgreSQL 17 started for this run (scripts/test-servers/test-postgres.ts)
+ *   4. the same integration tests once more through PgBouncer in transaction mode, as a
+ *      serverless deployment reaches a managed Postgres (skipped with a line when pgbouncer
+ *      is not installed, except in CI where that is a failure)
+ *   5. end-to-end tests in Chromium (Playwright), against the same PostgreSQL server, then
+ *      the size of that production build's function traces (scripts/trace-sizes.ts)
  * Ends with one line counting every test: "total: N passed, N failed".
+ *
+ * With E2E_PORT_BASE set (two runs on one machine), the integration tests' app and Sandbox
+ * Bank origins move to E2E_PORT_BASE+40 and +41 too.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 import postgres from "postgres";
 
-const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+import * as e2eSettings from "../e2e/support/e2e-env";
+import { findPgBouncer, startPgBouncer } from "./test-servers/pgbouncer";
+import { provideTestPostgres, type TestPostgres } from "./test-servers/test-postgres";
+
 const reportDir = path.resolve(".data", "test-reports");
 mkdirSync(reportDir, { recursive: true });
+const inCi = Boolean(process.env.CI);
+
+const portBase = process.env.E2E_PORT_BASE ? Number(process.env.E2E_PORT_BASE) : undefined;
+if (portBase && !process.env.TEST_APP_URL) {
+  process.env.TEST_APP_URL = `http://localhost:${portBase + 40}`;
+  process.env.TEST_SANDBOX_BANK_URL = `http://localhost:${portBase + 41}`;
+}
 
 interface Counts {
   passed: number;
@@ -45,6 +62,17 @@ function run(name: string, command: string[], env: Record<string, string>, repor
   return result.status === 0;
 }
 
+/** A problem outside any test runner (a server that did not start): one failure, or a skip line outside CI. */
+function problem(message: string, { skippable = false } = {}): boolean {
+  if (skippable && !inCi) {
+    stages.push(`⚠ skipped: ${message}`);
+    return true;
+  }
+  stages.push(`✗ ${message}`);
+  totals.failed += 1;
+  return false;
+}
+
 function vitestCounts(file: string): Counts {
   const report = JSON.parse(readFileSync(file, "utf8")) as {
     numPassedTests: number;
@@ -62,8 +90,8 @@ function playwrightCounts(file: string): Counts {
   return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped };
 }
 
-function vitest(project: string, label: string, env: Record<string, string> = {}) {
-  const report = path.join(reportDir, `vitest-${label}.json`);
+function vitest(project: string, label: string, file: string, env: Record<string, string> = {}) {
+  const report = path.join(reportDir, `vitest-${file}.json`);
   return run(
     label,
     ["npx", "vitest", "run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
@@ -73,46 +101,93 @@ function vitest(project: string, label: string, env: Record<string, string> = {}
   );
 }
 
-async function postgresReachable(): Promise<boolean> {
-  const sql = postgres(adminUrl, { max: 1, connect_timeout: 3, onnotice: () => {} });
-  try {
-    await sql`select 1`;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await sql.end({ timeout: 1 });
-  }
-}
-
-let ok = vitest("unit", "unit tests");
-ok = vitest("integration", "integration tests (PGlite)", { DATABASE_URL: "" }) && ok;
-
-if (await postgresReachable()) {
-  const name = `ledgerlink_test_${process.pid}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+/** Runs `body` on a fresh database on the server, dropped afterwards. */
+async function withFreshDatabase<T>(serverUrl: string, suffix: string, body: (url: string) => Promise<T>): Promise<T> {
+  const name = `ledgerlink_test_${process.pid}_${suffix}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
-  const url = new URL(adminUrl);
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   try {
-    ok = vitest("integration", "integration tests (PostgreSQL)", { DATABASE_URL: url.toString() }) && ok;
+    return await body(url.toString());
   } finally {
     await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end();
   }
+}
 
-  const report = path.join(reportDir, "playwright.json");
-  ok =
-    run("end-to-end tests (Chromium)", ["npx", "playwright", "test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_FILE: report }, report, playwrightCounts) &&
-    ok;
-} else {
-  const message = `PostgreSQL is not reachable at ${adminUrl}: the PostgreSQL integration run and the end-to-end tests need it (set TEST_DATABASE_URL).`;
-  if (process.env.CI) {
-    stages.push(`✗ ${message}`);
-    totals.failed += 1;
-    ok = false;
-  } else {
-    stages.push(`⚠ skipped: ${message}`);
+/**
+ * Stage 4: migrations on the direct URL (as `npm run db:migrate` does with
+ * DATABASE_MIGRATION_URL), then the integration suite with DATABASE_URL on PgBouncer.
+ * `pgbouncer=true` in the URL is how the client learns it is pooled (lib/db/pooler.ts).
+ */
+async function integrationThroughPgBouncer(serverUrl: string): Promise<boolean> {
+  const name = "integration tests (PostgreSQL through PgBouncer, transaction mode)";
+  const binary = findPgBouncer();
+  if (!binary) return problem(`pgbouncer is not installed: ${name} did not run (Debian: apt-get install pgbouncer)`, { skippable: true });
+  return withFreshDatabase(serverUrl, "pooled", async (directUrl) => {
+    const migrated = spawnSync("npx", ["tsx", "scripts/db-migrate.ts"], { stdio: "inherit", env: { ...process.env, DATABASE_URL: directUrl } });
+    if (migrated.status !== 0) return problem(`${name}: the migrations on the direct URL failed`);
+    let bouncer;
+    try {
+      bouncer = await startPgBouncer(binary, serverUrl);
+    } catch (error) {
+      return problem(`${name}: ${(error as Error).message}`);
+    }
+    try {
+      const pooledUrl = new URL(bouncer.url);
+      pooledUrl.pathname = new URL(directUrl).pathname;
+      pooledUrl.searchParams.set("pgbouncer", "true");
+      return vitest("integration", name, "integration-pgbouncer", { DATABASE_URL: pooledUrl.toString(), DATABASE_MIGRATION_URL: directUrl });
+    } finally {
+      await bouncer.stop();
+    }
+  });
+}
+
+/**
+ * The end-to-end build is a production build: each function's traced files must stay
+ * within 8 MB and carry no development-only package (scripts/trace-sizes.ts).
+ */
+function productionTraces(): boolean {
+  const { e2eEnv } = e2eSettings;
+  if (!existsSync(path.join(e2eEnv.NEXT_DIST_DIR, "server"))) return problem(`production traces: no build in ${e2eEnv.NEXT_DIST_DIR} (the end-to-end stage did not build)`);
+  const started = performance.now();
+  const result = spawnSync("npx", ["tsx", "scripts/trace-sizes.ts", "--next", "--dir", e2eEnv.NEXT_DIST_DIR, "--top", "1", "--packages", "5"], { stdio: "inherit" });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  if (result.status === 0) {
+    stages.push(`✓ production traces (${e2eEnv.NEXT_DIST_DIR}): every function within 8 MB, no development-only package (${seconds} s)`);
+    return true;
+  }
+  return problem(`production traces (${e2eEnv.NEXT_DIST_DIR}): a function is over 8 MB or carries a development-only package (npm run build:traces)`);
+}
+
+let ok = vitest("unit", "unit tests", "unit");
+ok = vitest("integration", "integration tests (PGlite)", "integration-pglite", { DATABASE_URL: "" }) && ok;
+
+let server: TestPostgres | undefined;
+try {
+  server = await provideTestPostgres(process.env.TEST_DATABASE_URL);
+  stages.push(`• PostgreSQL: ${server.source}`);
+} catch (error) {
+  ok = problem(`no PostgreSQL for the PostgreSQL, PgBouncer and end-to-end stages: ${(error as Error).message}`) && ok;
+}
+
+if (server) {
+  // The end-to-end suite (e2e/support/e2e-env.ts) reads the server from here too.
+  process.env.TEST_DATABASE_URL = server.url;
+  try {
+    ok = (await withFreshDatabase(server.url, "direct", async (url) => vitest("integration", "integration tests (PostgreSQL)", "integration-postgres", { DATABASE_URL: url }))) && ok;
+    ok = (await integrationThroughPgBouncer(server.url)) && ok;
+    const report = path.join(reportDir, "playwright.json");
+    ok =
+      run("end-to-end tests (Chromium)", ["npx", "playwright", "test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_FILE: report }, report, playwrightCounts) &&
+      ok;
+    ok = productionTraces() && ok;
+  } catch (error) {
+    ok = problem(`the PostgreSQL stages stopped: ${(error as Error).message}`) && ok;
+  } finally {
+    await server.stop();
   }
 }
 

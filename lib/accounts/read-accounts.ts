@@ -13,11 +13,11 @@
  */
 import { randomUUID } from "node:crypto";
 
-import { ExpectedError } from "../actions/action-state";
+import { ExpectedError } from "../errors";
 import { refreshConnection } from "../connections/refresh-connection";
 import { getFreshAccessToken } from "../connections/get-fresh-access-token";
 import { getDb } from "../db/client";
-import { findOwnedConnection } from "../db/queries/connections";
+import { findOwnedConnection } from "../connections/queries";
 import type { ProviderConnection } from "../db/schema";
 import { getLogger } from "../logger";
 import { findProvider } from "../providers/find-provider";

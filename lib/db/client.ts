@@ -1,6 +1,7 @@
 /**
- * One database client for the whole app: postgres.js when DATABASE_URL is set,
- * embedded PGlite in `<DATA_DIR>/pglite` otherwise (development and tests only).
+ * One database client for the whole app: postgres.js when DATABASE_URL is set (directly
+ * or through a transaction-mode pooler, see ./pooler.ts), embedded PGlite in
+ * `<DATA_DIR>/pglite` otherwise (development and tests only).
  * Both speak the same SQL and take the same migrations from `drizzle/`.
  */
 import path from "node:path";
@@ -9,6 +10,7 @@ import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 
 import { env } from "../env";
+import { postgresTarget } from "./pooler";
 import * as schema from "./schema";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -22,6 +24,23 @@ interface Handle {
   close: () => Promise<void>;
 }
 
+/** postgres.js's URL and options for DATABASE_URL (exported for the pooler's integration test). */
+export function postgresClientConfig(databaseUrl: string) {
+  const target = postgresTarget(databaseUrl, env.DATABASE_POOLER);
+  return {
+    url: target.url,
+    options: {
+      max: env.isProduction ? 5 : 10,
+      // Behind a transaction-mode pooler a statement prepared by name may be missing on the
+      // next transaction's server connection: postgres.js then sends unnamed ones. (Drizzle's
+      // queries are unnamed anyway, except `.prepare(name)`, which the app does not use.)
+      prepare: target.prepare,
+      connect_timeout: 5,
+      onnotice: () => {},
+    },
+  };
+}
+
 // Kept on globalThis so Next's hot reload in development does not open a second
 // PGlite on the same folder (PGlite does not lock it) or leak postgres pools.
 const globalForDb = globalThis as typeof globalThis & { __ledgerlinkDb?: Promise<Handle> };
@@ -30,11 +49,8 @@ async function open(): Promise<Handle> {
   if (env.DATABASE_URL) {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
-    const client = postgres(env.DATABASE_URL, {
-      max: env.isProduction ? 5 : 10,
-      connect_timeout: 5,
-      onnotice: () => {},
-    });
+    const { url, options } = postgresClientConfig(env.DATABASE_URL);
+    const client = postgres(url, options);
     return {
       db: drizzle({ client, schema }) as unknown as Database,
       kind: "postgres",
@@ -42,8 +58,12 @@ async function open(): Promise<Handle> {
     };
   }
   if (env.isProduction) throw new Error("DATABASE_URL is required in production");
-  const { PGlite } = await import("@electric-sql/pglite");
-  const { drizzle } = await import("drizzle-orm/pglite");
+  // Development and tests only. `webpackIgnore` (honoured by Turbopack too) leaves these
+  // imports to Node at run time, so the bundler does not follow them and PGlite's 20 MB are
+  // traced into no production function, instrumentation's trace included, which
+  // `outputFileTracingExcludes` does not reach (docs/DESIGN.md §7).
+  const { PGlite } = await import(/* webpackIgnore: true */ "@electric-sql/pglite");
+  const { drizzle } = await import(/* webpackIgnore: true */ "drizzle-orm/pglite");
   const client = await PGlite.create(path.resolve(env.DATA_DIR, "pglite"));
   return {
     db: drizzle({ client, schema }) as unknown as Database,
