@@ -12,7 +12,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { appendAuditLog } from "@/lib/audit/append-audit-log";
-import { auditEntryFromEvent } from "@/lib/audit/audit-entry";
+import { auditEntryFromEvent } from "@/lib/events/handlers/audit-entry-from-event";
 import { verifyAuditChain } from "@/lib/audit/verify-chain";
 import postgres from "postgres";
 
