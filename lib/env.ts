@@ -91,6 +91,14 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   /** Set by Vercel on its builds and functions. */
   VERCEL: z.string().optional(),
+  /**
+   * How many reverse proxies in front of a self-hosted app append to X-Forwarded-For; the
+   * client's address is the one the outermost of them saw. 0 (the default): no proxy, the
+   * header is the client's own claim and is ignored. Not used on Vercel (its own header is).
+   */
+  TRUSTED_PROXY_COUNT: intFromString("TRUSTED_PROXY_COUNT", 0),
+  /** Interface `npm run dev` and the Sandbox Bank listen on; loopback unless asked otherwise. */
+  DEV_HOST: z.string().regex(/^[A-Za-z0-9.:-]+$/, "DEV_HOST must be a host name or an IP address").default("127.0.0.1"),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "SANDBOX_BANK" | "LOG_LEVEL"> & {
