@@ -22,7 +22,8 @@ async function accessRows(action: string, since: Date) {
 }
 
 test("an admin filters by user, provider and outcome, pages forward and back, opens a run, and exports what the page shows", async ({ browser }) => {
-  test.setTimeout(120_000);
+  // Long on a loaded machine: a connect, 60 past runs, paging, two exports, prefetch checks.
+  test.setTimeout(240_000);
   const started = new Date(Date.now() - 1_000);
 
   // Real history for one person: a connect at the Sandbox Bank, and one they denied.

@@ -35,7 +35,7 @@ test("a callback for a provider that does not exist is a 404 before anything is 
   const email = uniqueEmail("no-such-provider");
   await signIn(page, email);
   const [{ count: before } = { count: 0 }] = await sql<{ count: number }[]>`select count(*)::int as count from audit_logs`;
-  for (const slug of ["Not_A_Slug", "no-such-bank", "%2e%2e"]) {
+  for (const slug of ["Not_A_Slug", "no-such-bank", "sandbox-bank.evil"]) {
     const response = await page.goto(`/connections/callback/${slug}?code=abc&state=def`);
     expect(response?.status(), slug).toBe(404);
     await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
