@@ -1,12 +1,14 @@
 import { ConfigurationError, getEnv } from "./lib/env";
 import { getLogger } from "./lib/logger";
 import { getProviders } from "./lib/providers/get-providers";
+import { scrubConsoleErrors } from "./lib/scrub-console-errors";
 
 /**
  * Validates the environment at start-up so a production deployment missing a secret
  * stops here, with every problem named, rather than failing on the first request.
  */
 export async function registerNode(): Promise<void> {
+  scrubConsoleErrors();
   try {
     const env = getEnv();
     if (env.generatedSecrets.length > 0 && env.NODE_ENV === "development") {

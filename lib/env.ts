@@ -100,12 +100,26 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   /** Set by Vercel on its builds and functions. */
   VERCEL: z.string().optional(),
+  /**
+   * How many reverse proxies in front of a self-hosted app append to X-Forwarded-For; the
+   * client's address is the one the outermost of them saw. 0 (the default): no proxy, the
+   * header is the client's own claim and is ignored. Not used on Vercel (its own header is).
+   */
+  TRUSTED_PROXY_COUNT: intFromString("TRUSTED_PROXY_COUNT", 0),
+  /**
+   * Interface the development servers (`npm run dev`: the app and the Sandbox Bank) listen
+   * on: loopback, so the dev mailbox and its sign-in links stay off the network, unless set
+   * (e.g. `0.0.0.0` to try the app from a phone). Production servers are not affected.
+   */
+  DEV_HOST: z.string().regex(/^[A-Za-z0-9.:-]+$/, "DEV_HOST must be a host name or an IP address").default("localhost"),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "SANDBOX_BANK" | "LOG_LEVEL"> & {
   SANDBOX_BANK: boolean;
   LOG_LEVEL: NonNullable<z.infer<typeof schema>["LOG_LEVEL"]>;
   isProduction: boolean;
+  /** Where development servers listen (DEV_HOST); undefined in production: all interfaces. */
+  listenHost: string | undefined;
   /** The client the app holds at the Sandbox Bank (both sides derive the same secret). */
   sandboxBankClient: { clientId: string; clientSecret: string } | null;
   /** Bearer token for the Sandbox Bank's control API (tests, scripts). */
@@ -203,6 +217,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     SANDBOX_BANK: sandboxOn,
     LOG_LEVEL: v.LOG_LEVEL ?? (nodeEnv === "test" ? "warn" : "info"),
     isProduction,
+    listenHost: isProduction ? undefined : v.DEV_HOST,
     sandboxBankClient,
     sandboxBankControlSecret: derive(v.AUTH_SECRET, "sandbox-bank-control"),
     providerVariables,

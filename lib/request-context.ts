@@ -6,6 +6,9 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 
+import { env } from "./env";
+import { clientIpFromHeaders } from "./http/client-ip";
+
 export type Actor = { type: "user"; userId: string } | { type: "system" };
 
 export interface RequestContext {
@@ -38,16 +41,15 @@ export function runWithRequestContext<T>(context: Partial<RequestContext>, fn: (
 }
 
 /**
- * Reads the client's address and device from request headers. The address is the last hop
- * of X-Forwarded-For: the one the nearest proxy added (Vercel replaces the header with the
- * client's address), not the first, which the client can write itself. The request id is
- * the one proxy.ts set.
+ * Reads the client's address and device from request headers. The address is only what
+ * the deployment's trusted proxies vouch for (lib/http/client-ip.ts; README "Security"),
+ * never a header the client wrote: unknown (null) when nothing vouches for it. The request
+ * id is the one proxy.ts set.
  */
 export function contextFromHeaders(headers: Headers): Pick<RequestContext, "requestId" | "ipAddress" | "userAgent"> {
-  const forwarded = headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
   return {
     requestId: headers.get("x-request-id") ?? randomUUID(),
-    ipAddress: forwarded || headers.get("x-real-ip") || null,
+    ipAddress: clientIpFromHeaders(headers, { onVercel: !!env.VERCEL, trustedProxyCount: env.TRUSTED_PROXY_COUNT }),
     userAgent: headers.get("user-agent"),
   };
 }

@@ -24,7 +24,9 @@ export async function runApp(mode: "dev" | "start"): Promise<void> {
   const sandbox = env.SANDBOX_BANK ? await startSandboxBankFromEnv(env) : null;
 
   const port = new URL(env.APP_URL).port || "3000";
-  const next = spawn("npx", ["next", mode, "--port", port], { stdio: "inherit", env: process.env });
+  // In development, loopback unless DEV_HOST says otherwise (the dev mailbox holds sign-in links).
+  const hostname = env.listenHost ? ["--hostname", env.listenHost] : [];
+  const next = spawn("npx", ["next", mode, "--port", port, ...hostname], { stdio: "inherit", env: process.env });
   console.log(`[ledgerlink] app on ${env.APP_URL}${env.SMTP_URL ? "" : ` · emails at ${env.APP_URL}/dev/mailbox`}`);
 
   const stop = async (code: number) => {

@@ -13,6 +13,7 @@ export async function startSandboxBankFromEnv(env: Env, overrides: Partial<Sandb
       },
     ],
     controlSecret: env.sandboxBankControlSecret,
+    host: env.listenHost,
     ...overrides,
   });
 }

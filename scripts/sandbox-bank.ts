@@ -21,6 +21,7 @@ const USAGE = `Usage: npm run sandbox-bank [-- options]
   --config <file.json>       SandboxBankOptions as JSON; the options below override it
   --issuer <url>             e.g. http://localhost:3001
   --port <n>                 listen port (default: the issuer's; 0 = any free port)
+  --host <address>           interface to listen on (default: localhost; 0.0.0.0 = all)
   --client-id <id>  --client-secret <secret>  --redirect-uri <uri> (repeatable)
   --control-secret <secret>  bearer token for /sandbox/control
   --access-token-ttl <s>  --refresh-token-ttl <s>  --short-lived-ttl <s>  --slow-ms <ms>`;
@@ -29,6 +30,8 @@ const positive = z.coerce.number().int().positive();
 const optionsSchema = z.object({
   issuer: z.url(),
   port: z.coerce.number().int().min(0).max(65535).optional(),
+  // A development tool: reachable from this machine only, unless asked.
+  host: z.string().min(1).default("localhost"),
   clients: z
     .array(
       z.object({
@@ -52,6 +55,7 @@ function optionsFromArgs(): SandboxBankOptions | null {
       config: { type: "string" },
       issuer: { type: "string" },
       port: { type: "string" },
+      host: { type: "string" },
       "client-id": { type: "string" },
       "client-secret": { type: "string" },
       "redirect-uri": { type: "string", multiple: true },
@@ -75,6 +79,7 @@ function optionsFromArgs(): SandboxBankOptions | null {
     ...file,
     issuer: values.issuer ?? file.issuer,
     port: values.port ?? file.port,
+    host: values.host ?? file.host,
     clients:
       values["client-id"] || values["client-secret"] || values["redirect-uri"]
         ? [

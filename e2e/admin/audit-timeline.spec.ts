@@ -22,7 +22,8 @@ async function accessRows(action: string, since: Date) {
 }
 
 test("an admin filters by user, provider and outcome, pages forward and back, opens a run, and exports what the page shows", async ({ browser }) => {
-  test.setTimeout(120_000);
+  // Long on a loaded machine: a connect, 60 past runs, paging, two exports, prefetch checks.
+  test.setTimeout(240_000);
   const started = new Date(Date.now() - 1_000);
 
   // Real history for one person: a connect at the Sandbox Bank, and one they denied.
@@ -123,6 +124,7 @@ test("an admin filters by user, provider and outcome, pages forward and back, op
   await page.goto("/admin/audit?workflow=admin");
   await expect(items.first()).toHaveAttribute("aria-label", /^Audit log access Ledgerlink, succeeded/);
 
+  // Prefetches (Sec-Purpose / Purpose / Next's router) are checked in audit-prefetch.spec.ts.
   // Pages that merely link to the timeline (the header's Admin link) record nothing.
   const before = (await accessRows("audit_log_viewed", started)).length;
   await page.goto("/connections");

@@ -10,7 +10,9 @@ import { getDb } from "../db/client";
 import { accounts, sessions, users, verificationTokens } from "../db/schema";
 import { env } from "../env";
 import { getLogger } from "../logger";
+import { InvalidSignInEmail, normalizeSignInEmail } from "./normalize-sign-in-email";
 import { sendSignInEmail } from "./send-sign-in-email";
+import { allowSignInEmail, SIGN_IN_RATE_LIMITED_PATH } from "./sign-in-rate-limit";
 
 declare module "next-auth" {
   interface Session {
@@ -41,25 +43,41 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
         server: env.SMTP_URL ?? "smtp://localhost:25",
         from: env.EMAIL_FROM,
         maxAge: 15 * 60,
-        normalizeIdentifier: (identifier) => identifier.trim().toLowerCase(),
+        // Every way to ask for a link (our form, or a POST to /api/auth/signin/nodemailer)
+        // comes through here: exactly one address, or no link.
+        normalizeIdentifier: normalizeSignInEmail,
         sendVerificationRequest: sendSignInEmail,
       }),
     ],
     pages: { signIn: "/signin", verifyRequest: "/signin/check-email", error: "/signin/error" },
     logger: {
       // An expired or reused link is the user's everyday mistake, not a server error.
-      error: (error) =>
-        error.name === "Verification"
-          ? getLogger().info("sign-in link expired or already used")
-          : getLogger().error({ err: { name: error.name, message: error.message } }, "Auth.js error"),
+      error: (error) => {
+        if (error.name === "Verification") return getLogger().info("sign-in link expired or already used");
+        // What normalizeIdentifier throws: a bad address is the visitor's doing, not ours.
+        if (error instanceof InvalidSignInEmail) {
+          return getLogger().info("sign-in link refused: not exactly one email address");
+        }
+        getLogger().error({ err: { name: error.name, message: error.message } }, "Auth.js error");
+      },
       warn: (code) => getLogger().warn({ code }, "Auth.js warning"),
       debug: () => {},
     },
     callbacks: {
+      // Runs before a link is made and mailed, on every path that asks for one (the
+      // server action and Auth.js's own endpoint alike): the rate limit lives here.
+      async signIn({ user, email }) {
+        if (!email?.verificationRequest) return true;
+        return (await allowSignInEmail(user.email ?? "")) ? true : SIGN_IN_RATE_LIMITED_PATH;
+      },
+      // With database sessions Auth.js passes the adapter's row (sessionToken included) as
+      // `session`: whatever this returns is what /api/auth/session serves to any script on
+      // the page. The user and the expiry only; the token stays in its HttpOnly cookie.
       session({ session, user }) {
-        session.user.id = user.id;
-        session.user.isAdmin = isAdminEmail(user.email);
-        return session;
+        return {
+          user: { id: user.id, email: user.email, name: user.name ?? null, image: user.image ?? null, isAdmin: isAdminEmail(user.email) },
+          expires: session.expires,
+        };
       },
     },
   };

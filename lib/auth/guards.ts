@@ -14,11 +14,15 @@ export async function requireUser(returnTo: string): Promise<SignedInUser> {
   return session.user;
 }
 
-/** Admins only; everyone else gets a 404 so admin routes are not even revealed. */
-export async function requireAdmin(returnTo: string): Promise<SignedInUser> {
-  const user = await requireUser(returnTo);
-  if (!user.isAdmin) notFound();
-  return user;
+/**
+ * Admins only; everyone else, signed in or not, gets the same 404, so admin routes are not
+ * even revealed (a redirect to /signin would say "something is here"). An admin who is
+ * signed out signs in first and opens the page again.
+ */
+export async function requireAdmin(): Promise<SignedInUser> {
+  const session = await auth();
+  if (!session?.user?.id || !session.user.isAdmin) notFound();
+  return session.user;
 }
 
 export { safeReturnPath } from "./safe-return-path";

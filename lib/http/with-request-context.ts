@@ -4,10 +4,10 @@ import { contextFromHeaders, runWithRequestContext, type Actor } from "../reques
  * Runs a route handler inside the request's context (request id, IP, user agent), so
  * its log lines and events carry them like those of server actions do.
  */
-export function withRequestContext<C>(
-  handler: (request: Request, context: C) => Promise<Response>,
+export function withRequestContext<R extends Request, C>(
+  handler: (request: R, context: C) => Promise<Response>,
   { actor = { type: "system" } }: { actor?: Actor } = {},
 ) {
-  return (request: Request, context: C) =>
+  return (request: R, context: C) =>
     runWithRequestContext({ ...contextFromHeaders(request.headers), actor }, () => handler(request, context));
 }

@@ -234,7 +234,8 @@ describe("audit access", () => {
       actorType: "user",
       actorUserId: admin.id,
       providerSlug: "ledgerlink",
-      ipAddress: "198.51.100.4",
+      // No trusted proxy is configured: the client's own X-Forwarded-For is not believed.
+      ipAddress: null,
       metadata: { requestId: "req-view-1", filters: { provider: "acme-bank", outcome: "failed" }, format: "csv", filename: "ledgerlink-audit.csv" },
     });
     expect(await verifyAuditChain()).toMatchObject({ ok: true });

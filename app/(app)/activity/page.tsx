@@ -1,21 +1,27 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { z } from "zod";
 
 import { ActivityList } from "@/components/audit/activity-list";
 import { Pager } from "@/components/audit/pager";
 import { AccountReadList } from "@/components/connections/account-read-list";
 import { PageShell } from "@/components/page-shell";
 import { listAccountReadsForUser } from "@/lib/accounts/queries";
-import { firstParam } from "@/lib/audit/queries/audit-filters";
+import { isCursorParam } from "@/lib/audit/queries/audit-cursor";
 import { listAuditRuns } from "@/lib/audit/queries/list-audit-runs";
 import { DOMAIN_WORKFLOWS, type RunFilter } from "@/lib/audit/queries/run-filter";
 import { requireUser } from "@/lib/auth/guards";
+import { pageParams } from "@/lib/http/page-params";
 
 export const metadata: Metadata = { title: "Activity" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 const PAGE_SIZE = 25;
+
+/** Only cursors the pager wrote (an overflowing date in one used to be a 500). */
+const cursor = z.string().refine(isCursorParam).optional();
+const activityParams = z.object({ show: z.literal("problems").optional(), older: cursor, newer: cursor });
 
 function href(params: Record<string, string | null | undefined>): string {
   const query = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => !!e[1])).toString();
@@ -29,11 +35,11 @@ function href(params: Record<string, string | null | undefined>): string {
  */
 export default async function ActivityPage({ searchParams }: { searchParams: SearchParams }) {
   const user = await requireUser("/activity");
-  const params = await searchParams;
-  const problemsOnly = firstParam(params, "show") === "problems";
+  const params = pageParams(await searchParams, activityParams);
+  const problemsOnly = params.show === "problems";
   const filter: RunFilter = { userId: user.id, workflows: DOMAIN_WORKFLOWS, outcome: problemsOnly ? "failed" : undefined };
   const [page, allReads] = await Promise.all([
-    listAuditRuns({ filter, older: firstParam(params, "older"), newer: firstParam(params, "newer"), pageSize: PAGE_SIZE }),
+    listAuditRuns({ filter, older: params.older, newer: params.newer, pageSize: PAGE_SIZE }),
     listAccountReadsForUser({ userId: user.id }),
   ]);
   const reads = problemsOnly ? allReads.filter((read) => read.outcome === "failed") : allReads;

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { z } from "zod";
 
 import { ConnectProviderForm } from "@/components/connections/connect-provider-form";
 import { ConnectionCard } from "@/components/connections/connection-card";
@@ -6,18 +7,30 @@ import { PageShell } from "@/components/page-shell";
 import { accountsOverviewForUser } from "@/lib/accounts/queries";
 import { requireUser } from "@/lib/auth/guards";
 import { listConnectionsForUser } from "@/lib/connections/queries";
-import { reasonText } from "@/lib/failure-reasons";
+import { isFailureReason, reasonText } from "@/lib/failure-reasons";
+import { pageParams } from "@/lib/http/page-params";
 import { findProvider, listProviders, providerName } from "@/lib/providers/find-provider";
 
 export const metadata: Metadata = { title: "Connections" };
 
-type SearchParams = Promise<{ connected?: string; disconnected?: string; error?: string; provider?: string }>;
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+// The flash message's words come from these, so they are only ever ours: a configured
+// provider, a known reason (never text from the address bar shown as if the app said it).
+const providerSlug = z.string().refine((slug) => findProvider(slug) !== undefined);
+const flashParams = z.object({
+  connected: z.uuid().optional(),
+  disconnected: providerSlug.optional(),
+  provider: providerSlug.optional(),
+  error: z.string().refine(isFailureReason).optional(),
+});
+type FlashParams = z.infer<typeof flashParams>;
 
 export default async function ConnectionsPage({ searchParams }: { searchParams: SearchParams }) {
   const user = await requireUser("/connections");
-  const [connections, params, overview] = await Promise.all([
+  const params = pageParams(await searchParams, flashParams);
+  const [connections, overview] = await Promise.all([
     listConnectionsForUser({ userId: user.id }),
-    searchParams,
     accountsOverviewForUser({ userId: user.id }),
   ]);
   const providers = listProviders();
@@ -70,7 +83,7 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
 }
 
 /** The outcome of a flow that left the page (OAuth round trip, disconnect). */
-function Flash({ params }: { params: Awaited<SearchParams> }) {
+function Flash({ params }: { params: FlashParams }) {
   const name = params.provider ? providerName(params.provider) : "The provider";
   if (params.connected) {
     return (

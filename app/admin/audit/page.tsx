@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
-import { redirect } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { Suspense } from "react";
 
 import { AuditFiltersForm } from "@/components/audit/audit-filters-form";
@@ -10,6 +10,7 @@ import { Pager } from "@/components/audit/pager";
 import { RunsChartPending, RunsPerDay } from "@/components/audit/runs-chart";
 import { PageShell } from "@/components/page-shell";
 import { recordAuditAccess } from "@/lib/audit/record-audit-access";
+import { isCursorParam } from "@/lib/audit/queries/audit-cursor";
 import { firstParam, hasFilters, hrefWith, parseAuditFilters, type FilterName } from "@/lib/audit/queries/audit-filters";
 import { listAuditProviders } from "@/lib/audit/queries/list-audit-providers";
 import { listAuditRuns, type RunPage } from "@/lib/audit/queries/list-audit-runs";
@@ -31,30 +32,34 @@ const FILTER_TEXT: Record<FilterName, string> = {
   correlation: "correlation id",
 };
 
-/** A prefetch is not someone reading the log: it renders nothing the admin sees, so it is not recorded. */
+/** Next's router, a browser's `<link rel=prefetch>` or speculation rules, or anyone saying so. */
 function isPrefetch(requestHeaders: Headers): boolean {
-  return requestHeaders.has("next-router-prefetch") || /prefetch/i.test(requestHeaders.get("sec-purpose") ?? requestHeaders.get("purpose") ?? "");
+  const purpose = `${requestHeaders.get("sec-purpose") ?? ""} ${requestHeaders.get("purpose") ?? ""}`;
+  return requestHeaders.has("next-router-prefetch") || /prefetch|prerender/i.test(purpose);
 }
 
 export default async function AdminAuditPage({ searchParams }: { searchParams: SearchParams }) {
-  const user = await requireAdmin("/admin/audit");
+  const user = await requireAdmin();
   const params = await searchParams;
   const { filters, ignored } = parseAuditFilters(params);
   const older = firstParam(params, "older");
   const newer = firstParam(params, "newer");
+  // A cursor is only ever one the pager wrote: anything else is a bad address, not a query.
+  if (!isCursorParam(older) || !isCursorParam(newer)) notFound();
   // The filter form submits its empty fields too: show (and share, and record) the clean URL.
   if (ignored.length === 0 && Object.values(params).some((v) => v === "")) {
     redirect(hrefWith("/admin/audit", filters, { older, newer }));
   }
 
   const requestHeaders = await headers();
+  // Every view that carries the log is recorded. A prefetch is not someone reading it, so it
+  // is not recorded, and gets no data either: whoever sends the header reads nothing.
+  if (isPrefetch(requestHeaders)) return <AuditPrefetchShell user={user} />;
   const filter = await resolveRunFilter(filters, { withoutWorkflow: "domain" });
   const emptyPage: RunPage = { runs: [], newer: null, older: null };
   // Recorded with the reads, not after: if the view cannot be recorded, the page fails.
   const [, page, providers] = await Promise.all([
-    isPrefetch(requestHeaders)
-      ? null
-      : recordAuditAccess({ access: { action: "audit_log_viewed" }, adminId: user.id, filters, headers: requestHeaders }),
+    recordAuditAccess({ access: { action: "audit_log_viewed" }, adminId: user.id, filters, headers: requestHeaders }),
     filter ? listAuditRuns({ filter, older, newer }) : emptyPage,
     listAuditProviders(),
   ]);
@@ -131,6 +136,23 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
       </section>
 
       <p className="mt-8 text-xs text-zinc-500">Viewing and exporting the audit log are recorded in it, with the filters used.</p>
+    </PageShell>
+  );
+}
+
+/** What a prefetch gets: the page's frame, none of the log. */
+function AuditPrefetchShell({ user }: { user: Awaited<ReturnType<typeof requireAdmin>> }) {
+  return (
+    <PageShell user={user}>
+      <h1 className="text-2xl font-semibold">Audit timeline</h1>
+      <p className="mt-1 text-sm text-zinc-600">
+        This copy of the page was fetched ahead of time and holds no records.{" "}
+        {/* A plain link: a full, recorded view. */}
+        <a href="/admin/audit" className="underline">
+          Open the timeline
+        </a>
+        .
+      </p>
     </PageShell>
   );
 }

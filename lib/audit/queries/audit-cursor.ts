@@ -12,6 +12,8 @@ export interface AuditCursor {
 
 const VERSION = "v1";
 const DIGITS = /^\d{1,20}$/;
+/** 9999-12-31T23:59:59.999999Z: later instants overflow a JavaScript Date (and Postgres's input). */
+const LATEST_US = 253_402_300_799_999_999n;
 
 export function encodeCursor(cursor: AuditCursor): string {
   return Buffer.from(`${VERSION}.${cursor.occurredUs}.${cursor.seq}`, "utf8").toString("base64url");
@@ -23,8 +25,13 @@ export function decodeCursor(value: string | undefined | null): AuditCursor | nu
   const [version, occurredUs, seq, ...rest] = Buffer.from(value, "base64url").toString("utf8").split(".");
   if (version !== VERSION || rest.length > 0 || !occurredUs || !seq || !DIGITS.test(occurredUs) || !DIGITS.test(seq)) return null;
   const seqNumber = Number(seq);
-  if (!Number.isSafeInteger(seqNumber)) return null;
+  if (!Number.isSafeInteger(seqNumber) || BigInt(occurredUs) > LATEST_US) return null;
   return { occurredUs: occurredUs.replace(/^0+(?=\d)/, ""), seq: seqNumber };
+}
+
+/** A page's `older` / `newer` parameter is absent or a cursor of ours; anything else is a bad address. */
+export function isCursorParam(value: string | undefined): boolean {
+  return value === undefined || decodeCursor(value) !== null;
 }
 
 /** The cursor's instant as an ISO 8601 timestamp with microseconds, for a `timestamptz` parameter. */

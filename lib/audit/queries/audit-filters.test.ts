@@ -69,4 +69,12 @@ describe("keyset cursors", () => {
       expect(decodeCursor(bad)).toBeNull();
     }
   });
+
+  it("refuse an instant past year 9999, which would overflow the Date the query is built from", () => {
+    expect(decodeCursor("djEuOTk5OTk5OTk5OTk5OTk5OTk5OTkuMQ")).toBeNull(); // v1.99999999999999999999.1
+    expect(decodeCursor(encodeCursor({ occurredUs: "8640000000000001000", seq: 1 }))).toBeNull();
+    const latest = { occurredUs: "253402300799999999", seq: 1 };
+    expect(decodeCursor(encodeCursor(latest))).toEqual(latest);
+    expect(cursorTimestamp(latest)).toBe("9999-12-31T23:59:59.999999Z");
+  });
 });

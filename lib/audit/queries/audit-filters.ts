@@ -25,7 +25,7 @@ export const TIMELINE_REASONS = [
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const day = z.string().refine((v) => {
   const m = DAY.exec(v);
-  if (!m) return false;
+  if (!m || m[1] === "0000") return false; // Postgres has no year 0
   const date = new Date(`${v}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(v);
 }, "a date as YYYY-MM-DD");

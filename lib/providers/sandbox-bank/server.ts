@@ -44,6 +44,8 @@ export interface SandboxBankOptions {
 export interface SandboxBank {
   issuer: string;
   port: number;
+  /** The address it listens on (loopback in development, lib/env.ts DEV_HOST). */
+  address: string;
   close(): Promise<void>;
 }
 
@@ -56,7 +58,7 @@ export async function startSandboxBank(options: SandboxBankOptions): Promise<San
   const requestedPort = options.port ?? Number(configured.port || (configured.protocol === "https:" ? 443 : 80));
   const server = createServer();
   await listen(server, requestedPort, options.host);
-  const port = (server.address() as AddressInfo).port;
+  const { port, address } = server.address() as AddressInfo;
   if (requestedPort === 0) configured.port = String(port);
   const issuer = configured.origin;
 
@@ -74,6 +76,7 @@ export async function startSandboxBank(options: SandboxBankOptions): Promise<San
 
   return {
     issuer,
+    address,
     port,
     close: () => {
       shutdown.abort();

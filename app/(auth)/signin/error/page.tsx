@@ -10,6 +10,10 @@ const messages: Record<string, { title: string; body: string }> = {
     body: "Sign-in links work once and only for 15 minutes. Ask for a new one below.",
   },
   AccessDenied: { title: "Access denied", body: "This account cannot sign in." },
+  TooManyRequests: {
+    title: "Several sign-in links were sent recently",
+    body: "Please use the latest link in your inbox, or ask for a new one in 15 minutes.",
+  },
 };
 
 export default async function SignInErrorPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {

@@ -17,7 +17,7 @@ export const maxDuration = 300;
  * the whole log. The export is recorded in the audit log before the first byte is sent.
  */
 export const GET = withRequestContext(async (request: Request) => {
-  const admin = await requireAdmin("/admin/audit");
+  const admin = await requireAdmin();
   const params = new URL(request.url).searchParams;
   const format = params.get("format");
   if (!EXPORT_FORMATS.includes(format as ExportFormat)) {
