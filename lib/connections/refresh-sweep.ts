@@ -5,6 +5,7 @@
  */
 import { and, asc, eq, isNotNull, isNull, lte, or } from "drizzle-orm";
 
+import { checkpointAfterSweep } from "../audit/checkpoints/create-checkpoint";
 import { getDb } from "../db/client";
 import { providerConnections } from "../db/schema";
 import { env } from "../env";
@@ -86,6 +87,7 @@ export async function runRefreshSweep({
     const reauthWarnings = await sendReauthWarnings(now);
     await pruneRateLimits(new Date(now.getTime() - 24 * 3600 * 1000));
     const recovery = recover ? await recoverEvents() : null;
+    await checkpointAfterSweep();
 
     const summary: SweepSummary = {
       refreshed: outcomes.filter((o) => o.status === "refreshed").length,
