@@ -48,7 +48,8 @@ export type ExportVerification =
   | { ok: true; rows: number; scope: "full" | "filtered"; checkpoint: SignedCheckpoint & { type: "checkpoint"; scope?: string } }
   | { ok: false; line: number; seq?: number; problem: string; rows: number };
 
-export declare function verifyExport(text: string, options?: { publicKeys?: Map<string, string> }): ExportVerification;
+export declare function verifyExport(text: string, options?: { publicKeys?: Map<string, string>; expect?: SignedCheckpoint }): ExportVerification;
+export declare function parseCheckpointArg(text: string): SignedCheckpoint;
 export declare function parsePublicKeys(values: string[]): Map<string, string>;
 export declare function reportExport(
   file: string,

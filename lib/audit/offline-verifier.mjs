@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // Ledgerlink audit export verifier: one file, Node.js >= 18, only Node's built-in modules.
 //
 //   node ledgerlink-audit-verifier.mjs export.ndjson --public-key <kid:base64>[,<kid:base64>…]
@@ -9,6 +8,7 @@
 // when everything holds, 1 naming the first bad line otherwise. The format is specified in the
 // project's docs/AUDIT-FORMAT.md; this file is also the app's own implementation of it (the app
 // imports it), so what an auditor runs is what the app runs.
+import * as nodeCrypto from "node:crypto";
 import { createHash, createPublicKey, verify as verifySignature } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -56,20 +56,44 @@ export function canonicalJson(value) {
   return JSON.stringify(value);
 }
 
-/** The canonical text a row's hash covers: the hashed fields only, missing ones as null, timestamps as ISO 8601 UTC with milliseconds. */
+const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+// `"key":` for each hashed field, in canonical order: the content is built straight into text.
+const KEY_PREFIXES = HASHED_FIELDS.map((field, i) => `${i === 0 ? "{" : ","}${JSON.stringify(field)}:`);
+
+function canonicalTimestamp(value) {
+  if (typeof value === "string" && ISO_MS.test(value)) return `"${value}"`;
+  return JSON.stringify(new Date(value).toISOString());
+}
+
+/**
+ * The canonical text a row's hash covers: canonical JSON of an object holding exactly the hashed
+ * fields (missing ones as null), timestamps as ISO 8601 UTC with milliseconds. Equal to
+ * `canonicalJson({...the hashed fields})`, written out directly because the chain walk runs it
+ * on every row.
+ */
 export function auditHashContent(row) {
-  const content = {};
-  for (const field of HASHED_FIELDS) {
-    let value = row[field] ?? null;
-    if (TIMESTAMP_FIELDS.has(field) && value !== null) value = new Date(value);
-    content[field] = value;
+  let text = "";
+  for (let i = 0; i < HASHED_FIELDS.length; i++) {
+    const field = HASHED_FIELDS[i];
+    const value = row[field] ?? null;
+    text += KEY_PREFIXES[i];
+    if (value === null) text += "null";
+    else if (TIMESTAMP_FIELDS.has(field)) text += canonicalTimestamp(value);
+    else if (typeof value === "string") text += JSON.stringify(value);
+    else text += canonicalJson(value);
   }
-  return canonicalJson(content);
+  return `${text}}`;
 }
 
 /** `hex(SHA-256(UTF-8(prevHash + "\n" + canonical content)))`. */
 export function computeAuditHash(prevHash, row) {
-  return createHash("sha256").update(`${prevHash}\n${auditHashContent(row)}`).digest("hex");
+  return sha256Hex(`${prevHash}\n${auditHashContent(row)}`);
+}
+
+// crypto.hash (Node >= 20.12) skips the Hash object per call; the result is the same.
+const oneShot = typeof nodeCrypto.hash === "function" ? nodeCrypto.hash : null;
+function sha256Hex(text) {
+  return oneShot ? oneShot("sha256", text, "hex") : createHash("sha256").update(text).digest("hex");
 }
 
 /** The bytes a checkpoint's signature covers: canonical JSON of `{at, hash, keyId, seq}`. */
@@ -125,11 +149,15 @@ function recordShapeProblem(record) {
  * from its first row, every line linked to the one before; a filtered one is checked wherever
  * two lines hold consecutive rows.
  *
+ * With `expect` (a checkpoint signed earlier, e.g. from the server's log or an earlier export),
+ * the file must also hold that row with that hash: a history rewritten with recomputed hashes,
+ * or a deleted tail, shows even in a file that is consistent in itself.
+ *
  * @param {string} text
- * @param {{ publicKeys?: Map<string, string> }} [options] key id → raw public key (base64)
+ * @param {{ publicKeys?: Map<string, string>, expect?: object }} [options] key id → raw public key (base64)
  * @returns {{ ok: true, rows: number, scope: string, checkpoint: object } | { ok: false, line: number, seq?: number, problem: string, rows: number }}
  */
-export function verifyExport(text, { publicKeys } = {}) {
+export function verifyExport(text, { publicKeys, expect } = {}) {
   const lines = text.split("\n");
   if (lines.at(-1) === "") lines.pop();
   else if (lines.length > 0) return fail(lines.length, "the last line does not end with a line break: the file is truncated");
@@ -188,6 +216,18 @@ export function verifyExport(text, { publicKeys } = {}) {
   }
   const signature = verifyCheckpointSignature(checkpoint, publicKeys);
   if (!signature.ok) return fail(checkpoint.lineNo, `the checkpoint is ${signature.problem}`);
+  if (expect) {
+    const earlier = verifyCheckpointSignature(expect, publicKeys);
+    if (!earlier.ok) return fail(0, `the earlier checkpoint (row #${expect.seq}) is ${earlier.problem}`);
+    const held = parsed.find(({ record }) => record.seq === expect.seq);
+    if (held && held.record.hash !== expect.hash) {
+      return fail(held.lineNo, `row #${expect.seq}'s hash is not the one signed at ${expect.at}: the history up to it was rewritten`, expect.seq);
+    }
+    if (!held && scope === "full" && (previous?.seq ?? 0) < expect.seq) {
+      return fail(checkpoint.lineNo, `the file ends at row #${previous?.seq ?? 0}, before row #${expect.seq} signed at ${expect.at}: the newest rows were deleted`);
+    }
+    if (!held && scope === "full") return fail(checkpoint.lineNo, `row #${expect.seq}, signed at ${expect.at}, is missing`);
+  }
   const { lineNo: _lineNo, ...signed } = checkpoint;
   return { ok: true, rows, scope, checkpoint: signed };
 
@@ -237,19 +277,26 @@ export function reportExport(file, result, { log = console.log, error = console.
   return 1;
 }
 
-/** `node verifier.mjs FILE [--public-key K]…` */
+/** `node verifier.mjs FILE [--public-key K]… [--checkpoint JSON]` */
 export function main(argv) {
   const files = [];
   const keyArgs = [];
-  for (let i = 0; i < argv.length; i++) {
+  let expect;
+  try {
+    for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--public-key") keyArgs.push(argv[++i] ?? "");
     else if (arg.startsWith("--public-key=")) keyArgs.push(arg.slice("--public-key=".length));
     else if (arg === "--file") files.push(argv[++i] ?? "");
+    else if (arg === "--checkpoint") expect = parseCheckpointArg(argv[++i] ?? "");
     else if (arg === "--help" || arg === "-h") {
-      console.log("usage: node ledgerlink-audit-verifier.mjs EXPORT.ndjson --public-key kid:base64[,…] | --public-key keys.json");
+      console.log("usage: node ledgerlink-audit-verifier.mjs EXPORT.ndjson --public-key kid:base64[,…] | --public-key keys.json [--checkpoint JSON]");
       return 0;
     } else files.push(arg);
+    }
+  } catch (error) {
+    console.error(error.message);
+    return 2;
   }
   if (files.length !== 1) {
     console.error("usage: node ledgerlink-audit-verifier.mjs EXPORT.ndjson --public-key kid:base64[,…] | --public-key keys.json");
@@ -262,7 +309,20 @@ export function main(argv) {
     console.error(error.message);
     return 2;
   }
-  return reportExport(files[0], verifyExport(readFileSync(files[0], "utf8"), { publicKeys }));
+  return reportExport(files[0], verifyExport(readFileSync(files[0], "utf8"), { publicKeys, expect }));
+}
+
+/**
+ * A checkpoint given on the command line: its JSON, or a whole log line holding it under
+ * `auditCheckpoint`, or an export's checkpoint line.
+ */
+export function parseCheckpointArg(text) {
+  const value = JSON.parse(text);
+  const inner = value?.auditCheckpoint ?? value;
+  const checkpoint = { seq: inner?.seq, hash: inner?.hash, at: inner?.at, keyId: inner?.keyId, signature: inner?.signature };
+  const problem = checkpointShapeProblem(checkpoint);
+  if (problem) throw new Error(`--checkpoint: ${problem} (give the JSON with seq, hash, at, keyId and signature)`);
+  return checkpoint;
 }
 
 // Run as a program (not when imported by the app).

@@ -43,7 +43,7 @@ const batchQuery = (afterSeq: number, limit: number, upTo: number | null) => sql
     ${iso("occurred_at")} as "occurredAt", ${iso("recorded_at")} as "recordedAt", metadata,
     prev_hash as "prevHash", hash
   from audit_logs where seq > ${afterSeq} ${upTo === null ? sql`` : sql`and seq <= ${upTo}`}
-  order by seq limit ${limit}`;
+  order by audit_logs.seq limit ${limit}`;
 
 /**
  * Walks `audit_logs` in `seq` order and re-hashes every row. Names the first row whose content
@@ -59,7 +59,7 @@ const batchQuery = (afterSeq: number, limit: number, upTo: number | null) => sql
  */
 export async function verifyAuditChain({
   executor,
-  batchSize = 5_000,
+  batchSize = 10_000,
   after,
   expect,
   upTo = null,
