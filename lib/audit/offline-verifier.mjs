@@ -158,12 +158,12 @@ function recordShapeProblem(record) {
  * @returns {{ ok: true, rows: number, scope: string, checkpoint: object } | { ok: false, line: number, seq?: number, problem: string, rows: number }}
  */
 export function verifyExport(text, { publicKeys, expect } = {}) {
-  const lines = text.split("\n");
-  if (lines.at(-1) === "") lines.pop();
-  else if (lines.length > 0) return fail(lines.length, "the last line does not end with a line break: the file is truncated");
   let previous = null;
   let checkpoint = null;
   let rows = 0;
+  const lines = text.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  else if (lines.length > 0) return fail(lines.length, "the last line does not end with a line break: the file is truncated");
   const parsed = [];
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;

@@ -11,7 +11,9 @@ const migrationsFolder = path.resolve(process.cwd(), "drizzle");
  * DATABASE_MIGRATION_URL, as that (owner) role, then restricts DATABASE_URL's role.
  */
 export async function migrateDatabase(): Promise<RuntimeGrants | null> {
-  if (env.DATABASE_MIGRATION_URL) return migrateAsOwner(env.DATABASE_MIGRATION_URL, migrationsFolder);
+  if (env.DATABASE_MIGRATION_URL && env.DATABASE_URL) {
+    return migrateAsOwner({ migrationUrl: env.DATABASE_MIGRATION_URL, runtimeUrl: env.DATABASE_URL, migrationsFolder });
+  }
   const db = await getDb();
   if ((await databaseKind()) === "postgres") {
     const { migrate } = await import("drizzle-orm/postgres-js/migrator");

@@ -9,9 +9,7 @@
  */
 import path from "node:path";
 
-import { sql } from "drizzle-orm";
-
-import { getDb, queryRows, type Database } from "./client";
+import type { Database } from "./client";
 
 export interface RuntimeGrants {
   migrationRole: string;
@@ -20,7 +18,15 @@ export interface RuntimeGrants {
   granted: string[];
 }
 
-export async function migrateAsOwner(migrationUrl: string, migrationsFolder = path.resolve(process.cwd(), "drizzle")): Promise<RuntimeGrants> {
+export async function migrateAsOwner({
+  migrationUrl,
+  runtimeUrl,
+  migrationsFolder = path.resolve(process.cwd(), "drizzle"),
+}: {
+  migrationUrl: string;
+  runtimeUrl: string;
+  migrationsFolder?: string;
+}): Promise<RuntimeGrants> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const { migrate } = await import("drizzle-orm/postgres-js/migrator");
@@ -29,11 +35,22 @@ export async function migrateAsOwner(migrationUrl: string, migrationsFolder = pa
     const owner = drizzle({ client }) as unknown as Database;
     await migrate(owner as never, { migrationsFolder });
     const [{ role: migrationRole }] = (await client`select current_user as role`) as unknown as [{ role: string }];
-    const [runtime] = await queryRows<{ role: string }>(await getDb(), sql`select current_user as role`);
-    const runtimeRole = runtime!.role;
+    const runtimeRole = await roleOf(runtimeUrl);
     if (runtimeRole === migrationRole) return { migrationRole, runtimeRole, granted: [] };
     const [result] = (await client`select audit_grant_runtime_role(${runtimeRole}) as granted`) as unknown as [{ granted: string[] }];
     return { migrationRole, runtimeRole, granted: result.granted };
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}
+
+/** The role a connection string logs in as, asked of the server. */
+async function roleOf(url: string): Promise<string> {
+  const { default: postgres } = await import("postgres");
+  const client = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} });
+  try {
+    const [{ role }] = (await client`select current_user as role`) as unknown as [{ role: string }];
+    return role;
   } finally {
     await client.end({ timeout: 5 });
   }
