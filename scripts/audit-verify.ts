@@ -53,7 +53,7 @@ async function verifyAgainstCheckpoint(text: string): Promise<number> {
   const signature = checkCheckpointSignature(checkpoint);
   if (!signature.ok) {
     console.error(JSON.stringify({ ok: false, checkpoint, problem: signature.problem }));
-    console.error(`checkpoint of row #${checkpoint.seq} (${checkpoint.at}) is ${signature.problem}`);
+    console.error(`checkpoint of row #${checkpoint.seq} (${checkpoint.at}) not trusted: ${signature.problem}`);
     return 1;
   }
   const { verifyAuditChain } = await import("../lib/audit/verify-chain");
