@@ -32,6 +32,8 @@ const nextConfig: NextConfig = {
   // tokens out of it (no credential in any log line).
   logging: { incomingRequests: { ignore: [/\/connections\/callback\//, /\/api\/auth\/callback\//] } },
   typedRoutes: false,
+  // The downloadable audit verifier is served from its source file (lib/audit/verifier-source.ts).
+  outputFileTracingIncludes: { "/admin/audit/verifier.mjs": ["./lib/audit/offline-verifier.mjs"] },
 };
 
 export default nextConfig;

@@ -13,6 +13,7 @@ const production = {
   AUTH_SECRET: "a".repeat(40),
   CRON_SECRET: "c".repeat(24),
   TOKEN_ENCRYPTION_KEYS: key("k1"),
+  AUDIT_SIGNING_KEYS: key("a1"),
 } as const;
 
 const dirs: string[] = [];
@@ -39,7 +40,7 @@ describe("parseEnv", () => {
   test("development needs nothing: secrets are generated once and kept", () => {
     const dir = dataDir();
     const first = parseEnv({ NODE_ENV: "development", DATA_DIR: dir } as unknown as NodeJS.ProcessEnv);
-    expect(first.generatedSecrets).toEqual(["AUTH_SECRET", "TOKEN_ENCRYPTION_KEYS", "CRON_SECRET"]);
+    expect(first.generatedSecrets).toEqual(["AUTH_SECRET", "TOKEN_ENCRYPTION_KEYS", "CRON_SECRET", "AUDIT_SIGNING_KEYS"]);
     expect(first.DATABASE_URL).toBeUndefined();
     expect(first.SANDBOX_BANK).toBe(true);
     expect(first.APP_URL).toBe("http://localhost:3000");
@@ -53,7 +54,27 @@ describe("parseEnv", () => {
       "AUTH_SECRET: required in production (see .env.example)",
       "TOKEN_ENCRYPTION_KEYS: required in production (see .env.example)",
       "CRON_SECRET: required in production (see .env.example)",
+      "AUDIT_SIGNING_KEYS: required in production (see .env.example)",
       "DATABASE_URL: required in production (see .env.example)",
+    ]);
+  });
+
+  test("a malformed or duplicated audit signing key stops start-up, naming the variable and never echoing the key", () => {
+    for (const value of ["a1", "a1:c2hvcnQ=", `a1:${Buffer.alloc(32, 1).toString("base64")},a1:${Buffer.alloc(32, 2).toString("base64")}`, "bad id:AAAA"]) {
+      const found = problems({ ...production, AUDIT_SIGNING_KEYS: value });
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatch(/^AUDIT_SIGNING_KEYS: /);
+      expect(found[0]).not.toContain("c2hvcnQ=");
+    }
+    const env = parseEnv({ ...production, AUDIT_SIGNING_KEYS: `${key("new")},${key("old")}` } as unknown as NodeJS.ProcessEnv);
+    expect(env.AUDIT_SIGNING_KEYS.map((k) => k.keyId)).toEqual(["new", "old"]); // the first signs, all verify
+    expect(Buffer.from(env.AUDIT_SIGNING_KEYS[0]!.publicKey, "base64")).toHaveLength(32);
+  });
+
+  test("DATABASE_MIGRATION_URL needs DATABASE_URL beside it", () => {
+    const { DATABASE_URL: _omitted, ...withoutRuntime } = production;
+    expect(problems({ ...withoutRuntime, NODE_ENV: "test", DATABASE_MIGRATION_URL: "postgres://owner@db/ledgerlink" })).toEqual([
+      expect.stringMatching(/^DATABASE_MIGRATION_URL: /),
     ]);
   });
 

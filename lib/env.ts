@@ -13,9 +13,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
+import { generateSigningKey, parseSigningKeys } from "./audit/checkpoints/signing-keys";
 import { parseEncryptionKeys } from "./crypto/token-crypto";
 
-const SECRET_NAMES = ["AUTH_SECRET", "TOKEN_ENCRYPTION_KEYS", "CRON_SECRET"] as const;
+const SECRET_NAMES = ["AUTH_SECRET", "TOKEN_ENCRYPTION_KEYS", "CRON_SECRET", "AUDIT_SIGNING_KEYS"] as const;
 type SecretName = (typeof SECRET_NAMES)[number];
 
 const intFromString = (name: string, fallback: number, min = 0) =>
@@ -60,6 +61,12 @@ const schema = z.object({
       message: 'DATABASE_POOLER must be "transaction" (a transaction-mode pooler: no prepared statements) or "none"',
     })
     .optional(),
+  /**
+   * The owner role's connection string, used only by migrations (`npm run db:migrate`, the
+   * migrate step of `npm start`/`npm run dev`); the app then runs as DATABASE_URL's role, which
+   * the migration grants only what it needs (lib/db/runtime-grants.ts). Unset: DATABASE_URL does both.
+   */
+  DATABASE_MIGRATION_URL: url("DATABASE_MIGRATION_URL", ["postgres:", "postgresql:"]).optional(),
   /** Public origin of the app; OAuth redirect URIs and email links are built from it. */
   APP_URL: url("APP_URL", ["http:", "https:"])
     .default("http://localhost:3000")
@@ -82,6 +89,15 @@ const schema = z.object({
   TOKEN_ENCRYPTION_KEYS: z.string().transform((v, ctx) => {
     try {
       return parseEncryptionKeys(v).keys;
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+      return z.NEVER;
+    }
+  }),
+  /** Ed25519 seeds that sign audit checkpoints, `kid:base64seed[,…]`: the first signs, all verify. */
+  AUDIT_SIGNING_KEYS: z.string().transform((v, ctx) => {
+    try {
+      return parseSigningKeys(v);
     } catch (error) {
       ctx.addIssue({ code: "custom", message: (error as Error).message });
       return z.NEVER;
@@ -138,6 +154,7 @@ export class ConfigurationError extends Error {
 
 function generateSecret(name: SecretName): string {
   if (name === "TOKEN_ENCRYPTION_KEYS") return `dev1:${randomBytes(32).toString("base64")}`;
+  if (name === "AUDIT_SIGNING_KEYS") return generateSigningKey("dev1");
   return randomBytes(32).toString("base64url");
 }
 
@@ -199,6 +216,9 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
       const message = issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
       problems.push(message);
     }
+  }
+  if (input.DATABASE_MIGRATION_URL && !input.DATABASE_URL) {
+    problems.push("DATABASE_MIGRATION_URL: set DATABASE_URL too (the role the app runs as); the migration URL is only for migrations");
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigurationError(problems);
 

@@ -1,29 +1,87 @@
-import { auditChainStatus } from "@/lib/audit/chain-status";
+import { auditChainStatus, FULL_WALK_MS, type ChainStatus } from "@/lib/audit/chain-status";
+import { auditTableRights, type AuditTableRights } from "@/lib/audit/runtime-role";
 
 import { formatAuditTime } from "./audit-format";
 
-/** Whether the audit hash chain verifies, and where it breaks if it does not. Streamed in (see the page's Suspense). */
+const range = (from: number | null, to: number | null) => (from === null || to === null ? "no rows" : from === to ? `row #${from}` : `rows #${from}–#${to}`);
+
+/**
+ * Whether the audit log verifies, saying exactly what was re-hashed and when, what the newest
+ * signed checkpoint says, and what the app's own database role could do to the table.
+ * Streamed in (see the page's Suspense).
+ */
 export async function IntegrityStatus() {
-  const status = await auditChainStatus();
+  const [status, rights] = await Promise.all([auditChainStatus(), auditTableRights()]);
   if (status.ok) {
     return (
-      <p role="status" className="rounded-md border border-green-200 bg-green-50 px-4 py-3 text-sm text-green-900">
-        <strong className="font-semibold">Hash chain verified.</strong> All {status.totalRows.toLocaleString("en")} audit rows are intact
-        {status.head ? ` (head #${status.head.seq})` : ""}. Checked {formatAuditTime(status.checkedAt)}; last full walk{" "}
-        {formatAuditTime(status.fullWalkAt)}.
-      </p>
+      <div role="status" className="rounded-md border border-green-200 bg-green-50 px-4 py-3 text-sm text-green-900">
+        <p>
+          <strong className="font-semibold">Hash chain verified.</strong> {whatWasChecked(status)}
+        </p>
+        <p className="mt-1">{checkpointText(status)}</p>
+        <RoleLine rights={rights} />
+      </div>
     );
   }
   return (
     <div role="alert" className="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900">
       <p>
-        <strong className="font-semibold">Hash chain broken at row #{status.firstBadSeq}</strong> (event{" "}
-        <span className="font-mono">{status.eventId}</span>): {status.reason}.
+        <strong className="font-semibold">Audit log broken at row #{status.firstBadSeq}</strong>
+        {status.eventId ? (
+          <>
+            {" "}
+            (event <span className="font-mono">{status.eventId}</span>)
+          </>
+        ) : null}
+        : {status.reason}.
       </p>
       <p className="mt-1">
-        The {status.rows.toLocaleString("en")} rows before it verify. Rows from #{status.firstBadSeq} on cannot be trusted until this is explained.
+        Checked {formatAuditTime(status.checkedAt)}. Rows from #{status.firstBadSeq} on cannot be trusted until this is explained.
       </p>
+      <RoleLine rights={rights} />
     </div>
+  );
+}
+
+function whatWasChecked(status: ChainStatus): string {
+  const full = status.full;
+  const fullText = full
+    ? `${full.rows.toLocaleString("en")} ${full.rows === 1 ? "row" : "rows"} (${range(full.fromSeq, full.toSeq)}) re-hashed from the first at ${formatAuditTime(full.at)}`
+    : "";
+  const appended = status.appended;
+  const appendedText = appended
+    ? appended.rows > 0
+      ? `; ${appended.rows.toLocaleString("en")} appended since (${range(appended.fromSeq, appended.toSeq)}), checked at ${formatAuditTime(appended.at)}`
+      : `; none appended since, checked at ${formatAuditTime(appended.at)}`
+    : "";
+  return `${fullText}${appendedText}. The whole chain is re-hashed every ${FULL_WALK_MS / 60_000} minutes.`;
+}
+
+function checkpointText(status: ChainStatus): string {
+  const check = status.checkpoint;
+  if (check.status === "none") return "No signed checkpoint yet (the sweep and every export make one): a deleted tail would not show until one exists.";
+  if (check.status === "matches") {
+    return `Newest signed checkpoint: row #${check.checkpoint.seq}, signed ${formatAuditTime(new Date(check.checkpoint.at))} with key “${check.checkpoint.keyId}”; the table still holds that row with that hash.`;
+  }
+  return "";
+}
+
+function RoleLine({ rights }: { rights: AuditTableRights }) {
+  if (rights.owns || rights.canChange.length > 0) {
+    return (
+      <p className="mt-1">
+        The app&apos;s database role <span className="font-mono">{rights.role}</span>{" "}
+        {rights.superuser ? "is a superuser" : rights.owns ? "owns the audit table" : `may ${rights.canChange.join(", ")} the audit table`}: it could
+        change rows and recompute their hashes, which only the signed checkpoints would reveal. Separate the roles with{" "}
+        <span className="font-mono">DATABASE_MIGRATION_URL</span> (README, “Two database roles”).
+      </p>
+    );
+  }
+  return (
+    <p className="mt-1">
+      The app&apos;s database role <span className="font-mono">{rights.role}</span> can only read the audit table and append through{" "}
+      <span className="font-mono">audit_logs_append</span>: no update, delete, truncate or change to the table.
+    </p>
   );
 }
 

@@ -27,6 +27,7 @@ export const e2eEnv = {
   AUTH_SECRET: "e2e-auth-secret-not-for-production-0123456789",
   CRON_SECRET: "e2e-cron-secret-0123456789",
   TOKEN_ENCRYPTION_KEYS: "e2e1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+  AUDIT_SIGNING_KEYS: "e2e1:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=",
   SMTP_URL: `smtp://127.0.0.1:${E2E_PORTS.smtp}`,
   EMAIL_FROM: "Ledgerlink <no-reply@e2e.ledgerlink.test>",
   ADMIN_EMAILS: e2eAdminEmail,

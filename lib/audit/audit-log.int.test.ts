@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { asc, eq, gt, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { getDb, queryRows } from "../db/client";
@@ -8,6 +8,7 @@ import { sampleEvents } from "@/test/support/sample-events";
 import { createTestUser } from "@/test/support/test-users";
 import { appendAuditLog } from "./append-audit-log";
 import { auditEntryFromEvent } from "../events/handlers/audit-entry-from-event";
+import { computeAuditHash } from "./audit-hash";
 import { readAuditLog } from "./audit-metadata";
 import { verifyAuditChain } from "./verify-chain";
 import { tamperWithAuditLog } from "@/test/support/audit-tamper";
@@ -96,10 +97,13 @@ describe("the audit hash chain", () => {
         reason: expect.stringContaining("altered"),
       });
 
-      // Recomputing the altered row's hash moves the break to the next row, which still points at the old hash.
-      await tamperWithAuditLog(sql`update audit_logs set hash = ${"0".repeat(64)} where seq = ${victim!.seq}`);
+      // Recomputing the altered row's hash makes that row check out, and moves the break to the
+      // next row, which still points at the old hash.
+      const forged = { ...victim!, ipAddress: "198.51.100.66" };
+      await tamperWithAuditLog(sql`update audit_logs set hash = ${computeAuditHash(victim!.prevHash, forged)} where seq = ${victim!.seq}`);
+      const [next] = await db.select().from(auditLogs).where(gt(auditLogs.seq, victim!.seq)).orderBy(asc(auditLogs.seq)).limit(1);
       const relinked = await verifyAuditChain();
-      expect(relinked.ok).toBe(false);
+      expect(relinked).toMatchObject({ ok: false, firstBadSeq: next!.seq, reason: expect.stringContaining("prev_hash") });
     } finally {
       await tamperWithAuditLog(sql`update audit_logs set ip_address = ${victim!.ipAddress}, hash = ${victim!.hash} where seq = ${victim!.seq}`);
     }

@@ -3,6 +3,7 @@
  * connections with bounded concurrency, closes abandoned connect flows, warns users
  * before a hard expiry, and runs the events recovery pass.
  */
+import { checkpointAfterSweep } from "../audit/checkpoints/create-checkpoint";
 import { env } from "../env";
 import { recoverEvents, type RecoverySummary } from "../events/recover-events";
 import { getLogger } from "../logger";
@@ -84,6 +85,7 @@ export async function runRefreshSweep({
     const reauthWarnings = await sendReauthWarnings(now);
     await pruneRateLimits(new Date(now.getTime() - 24 * 3600 * 1000));
     const recovery = recover ? await recoverEvents() : null;
+    await checkpointAfterSweep();
 
     const summary: SweepSummary = {
       refreshed: outcomes.filter((o) => o.status === "refreshed").length,

@@ -6,6 +6,7 @@
  */
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   boolean,
   index,
@@ -264,6 +265,25 @@ export const auditLogs = pgTable(
   ],
 );
 export type AuditLog = typeof auditLogs.$inferSelect;
+
+/**
+ * Signed heads of the audit chain (lib/audit/checkpoints): `signature` is Ed25519 over the
+ * canonical `{seq, hash, at, keyId}` (docs/AUDIT-FORMAT.md). Made by every sweep and export and
+ * also written to the log, so a deleted tail of `audit_logs` shows against the newest one.
+ */
+export const auditCheckpoints = pgTable(
+  "audit_checkpoints",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    hash: text("hash").notNull(),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+    keyId: text("key_id").notNull(),
+    signature: text("signature").notNull(),
+  },
+  (t) => [index("audit_checkpoints_at_idx").on(t.at)],
+);
+export type AuditCheckpointRow = typeof auditCheckpoints.$inferSelect;
 
 export const emailDeliveryStatus = pgEnum("email_delivery_status", [
   "pending",

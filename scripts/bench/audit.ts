@@ -15,8 +15,10 @@
  *   rows per second and peak memory;
  * - EXPLAIN (ANALYZE) of each view's anchor query, and which index it used.
  *
- * The rows carry placeholder hashes: the chain's writer and verifier are measured by
- * `npm run bench:events`; here only reading is.
+ * First, the full chain walk (`verifyAuditChain`, what the admin badge and `audit:verify` run):
+ * `--walk-rows` rows appended through the real writer (`audit_logs_append`), then re-hashed from
+ * the first row, with the time per million rows and the peak memory. `--only walk` stops there.
+ * The million rows of the fill that follows carry placeholder hashes: only reading is measured.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -32,6 +34,10 @@ const { values: args } = parseArgs({
     iterations: { type: "string", default: "60" },
     server: { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
     "keep-database": { type: "boolean", default: false },
+    /** Rows appended through the real chain writer, then re-hashed by the full walk. */
+    "walk-rows": { type: "string", default: "200000" },
+    /** `walk`: only the chain walk (skips the million-row fill and the timeline). */
+    only: { type: "string" },
   },
 });
 const ROWS = Number(args.rows);
@@ -53,6 +59,7 @@ Object.assign(process.env, {
   AUTH_SECRET: randomBytes(32).toString("base64url"),
   CRON_SECRET: randomBytes(32).toString("base64url"),
   TOKEN_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString("base64")}`,
+  AUDIT_SIGNING_KEYS: `bench:${randomBytes(32).toString("base64")}`,
   SANDBOX_BANK: "on",
   LOG_LEVEL: "warn",
 });
@@ -134,6 +141,13 @@ async function main() {
   try {
     await migrateDatabase();
     const db = await getDb();
+    const walk = await benchWalk(Number(args["walk-rows"]));
+    console.log("full chain walk:");
+    console.table({ walk });
+    if (args.only === "walk") {
+      console.log(JSON.stringify({ walk }));
+      return;
+    }
     const direct = postgres(databaseUrl.toString(), { max: 1, onnotice: () => {} });
     let t0 = performance.now();
     // Roughly two rows per run; a few runs have no outcome row.
@@ -246,11 +260,75 @@ async function main() {
     console.table({ chart: { ...chart, "index used": chartIndexes.join(", "), "index-only": chartPlan.some((r) => r["QUERY PLAN"].includes("Index Only Scan")) ? "yes" : "no" } });
     console.log("export of the whole log (CSV stream):");
     console.table({ export: exported });
-    console.log(JSON.stringify({ rows, timeline: results, chart, export: exported }));
+    console.log("full chain walk (before the fill):");
+    console.table({ walk });
+    console.log(JSON.stringify({ rows, walk, timeline: results, chart, export: exported }));
     if (exportRows !== rows) process.exitCode = 1;
   } finally {
     await closeDb();
   }
+}
+
+/** Appends `count` rows through the app's writer (group commit, 64 per call), then walks the whole chain. */
+async function benchWalk(count: number) {
+  const { appendAuditLog } = await import("../../lib/audit/append-audit-log");
+  const { verifyAuditChain } = await import("../../lib/audit/verify-chain");
+  const { randomUUID } = await import("node:crypto");
+  let t0 = performance.now();
+  const start = Date.now() - count * 1000;
+  for (let done = 0; done < count; ) {
+    const batch = Math.min(2_000, count - done);
+    await Promise.all(
+      Array.from({ length: batch }, (_, i) => {
+        const n = done + i;
+        const failed = n % 20 === 0;
+        return appendAuditLog({
+          eventId: randomUUID(),
+          eventType: failed ? "ProviderTokenRefreshFailed" : "ProviderTokenRefreshSucceeded",
+          action: failed ? "provider_token_refresh_failed" : "provider_token_refreshed",
+          outcome: failed ? "failed" : "succeeded",
+          workflow: "refresh",
+          actorType: n % 7 === 0 ? "user" : "system",
+          actorUserId: n % 7 === 0 ? `bench-user-${n % 2000}` : null,
+          userId: `bench-user-${n % 2000}`,
+          providerId: "sandbox-bank",
+          providerSlug: "sandbox-bank",
+          connectionId: randomUUID(),
+          reason: failed ? "network_error" : null,
+          needsUserAction: failed ? false : null,
+          correlationId: randomUUID(),
+          ipAddress: n % 7 === 0 ? `203.0.113.${n % 250}` : null,
+          userAgent: n % 7 === 0 ? "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0" : null,
+          occurredAt: new Date(start + n * 1000),
+          recordedAt: new Date(start + n * 1000 + 5),
+          metadata: failed
+            ? { providerName: "Sandbox Bank", requestId: null, reasonText: "The bank could not be reached." }
+            : { providerName: "Sandbox Bank", requestId: null },
+        });
+      }),
+    );
+    done += batch;
+  }
+  const appendSeconds = (performance.now() - t0) / 1000;
+  global.gc?.();
+  const baselineRss = process.memoryUsage().rss;
+  let peakRss = baselineRss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 20);
+  t0 = performance.now();
+  const result = await verifyAuditChain();
+  const walkMs = performance.now() - t0;
+  clearInterval(sampler);
+  if (!result.ok || result.rows !== count) throw new Error(`the walk did not verify ${count} rows: ${JSON.stringify(result)}`);
+  return {
+    rows: count,
+    appendSeconds: fmt(appendSeconds),
+    walkMs: Math.round(walkMs),
+    secondsPerMillionRows: fmt((walkMs / count) * 1_000_000 / 1000),
+    baselineRssMB: fmt(baselineRss / 1e6),
+    peakRssMB: fmt(peakRss / 1e6),
+  };
 }
 
 function indexesIn(plan: string): string[] {

@@ -64,6 +64,7 @@ Object.assign(process.env, {
   AUTH_SECRET: randomBytes(32).toString("base64url"),
   CRON_SECRET: randomBytes(32).toString("base64url"),
   TOKEN_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString("base64")}`,
+  AUDIT_SIGNING_KEYS: `bench:${randomBytes(32).toString("base64")}`,
   SANDBOX_BANK: "on",
   LOG_LEVEL: "info",
 });

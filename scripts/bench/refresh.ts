@@ -130,6 +130,7 @@ try {
     AUTH_SECRET: randomBytes(32).toString("base64url"),
     CRON_SECRET: randomBytes(32).toString("base64url"),
     TOKEN_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString("base64")}`,
+    AUDIT_SIGNING_KEYS: `bench:${randomBytes(32).toString("base64")}`,
     REFRESH_SWEEP_INTERVAL_SECONDS: "0",
     LOG_LEVEL: "info",
   });

@@ -196,12 +196,15 @@ describe("the export", () => {
     expect(lines).toHaveLength(runs.reduce((n, r) => n + r.events.length, 0));
     expect(Object.keys(lines[0]!)).toEqual([
       "eventId", "correlationId", "action", "outcome", "occurredAt", "userId", "providerSlug", "connectionId", "reason", "needsUserAction", "ipAddress", "userAgent",
+      "seq", "eventType", "workflow", "actorType", "actorUserId", "providerId", "recordedAt", "metadata", "prevHash", "hash",
     ]);
     const scheduled = lines.find((l) => l.action === "provider_token_refresh_failed")!;
     expect(scheduled.userId).toBe(owner.id); // a scheduled refresh is the connection owner's
 
     const csv = await new Response(auditExportStream({ filter, format: "csv" })).text();
-    expect(csv.split("\r\n")[0]).toBe("eventId,correlationId,action,outcome,occurredAt,userId,providerSlug,connectionId,reason,needsUserAction,ipAddress,userAgent");
+    expect(csv.split("\r\n")[0]).toBe(
+      "eventId,correlationId,action,outcome,occurredAt,userId,providerSlug,connectionId,reason,needsUserAction,ipAddress,userAgent,seq,eventType,workflow,actorType,actorUserId,providerId,recordedAt,metadata,prevHash,hash",
+    );
     expect(csv.trimEnd().split("\r\n")).toHaveLength(lines.length + 1);
   });
 

@@ -135,6 +135,25 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
         />
       </section>
 
+      <section aria-labelledby="verify-heading" className="mt-8 rounded-md border border-zinc-200 bg-white p-4 text-sm">
+        <h2 id="verify-heading" className="font-medium">
+          Verify an export offline
+        </h2>
+        <p className="mt-1 text-zinc-600">
+          An NDJSON export carries every row&apos;s hash chain and ends with a checkpoint signed with Ed25519. An auditor checks it with Node.js
+          alone, no database and no access to this app: download the{" "}
+          <a href="/admin/audit/verifier.mjs" className="font-medium underline">
+            verifier
+          </a>{" "}
+          (one file) and the{" "}
+          <a href="/api/audit/public-keys" className="font-medium underline">
+            public keys
+          </a>
+          , then run <code className="font-mono">node ledgerlink-audit-verifier.mjs export.ndjson --public-key public-keys.json</code>. It exits 0, or
+          1 naming the first bad line.
+        </p>
+      </section>
+
       <p className="mt-8 text-xs text-zinc-500">Viewing and exporting the audit log are recorded in it, with the filters used.</p>
     </PageShell>
   );

@@ -15,6 +15,16 @@ const record: ExportRecord = {
   needsUserAction: true,
   ipAddress: "203.0.113.9",
   userAgent: 'Mozilla/5.0 (X11; Linux x86_64) "Firefox", v1',
+  seq: 42,
+  eventType: "ProviderTokenRefreshFailed",
+  workflow: "refresh",
+  actorType: "system",
+  actorUserId: null,
+  providerId: "acme-bank",
+  recordedAt: "2026-11-27T10:00:00.456Z",
+  metadata: { requestId: null, providerName: "Acme Bank", reasonText: "Revoked, by the bank." },
+  prevHash: "a".repeat(64),
+  hash: "b".repeat(64),
 };
 
 describe("CSV cells", () => {
@@ -40,9 +50,13 @@ describe("CSV cells", () => {
 
 describe("export lines", () => {
   it("CSV has DESIGN.md §5's columns in order, one CRLF-terminated line per record", () => {
-    expect(CSV_HEADER).toBe("eventId,correlationId,action,outcome,occurredAt,userId,providerSlug,connectionId,reason,needsUserAction,ipAddress,userAgent\r\n");
+    expect(CSV_HEADER).toBe(
+      "eventId,correlationId,action,outcome,occurredAt,userId,providerSlug,connectionId,reason,needsUserAction,ipAddress,userAgent," +
+        "seq,eventType,workflow,actorType,actorUserId,providerId,recordedAt,metadata,prevHash,hash\r\n",
+    );
     expect(csvLine(record)).toBe(
-      `${record.eventId},${record.correlationId},provider_token_refresh_failed,failed,2026-11-27T10:00:00.123Z,user-1,acme-bank,,provider_revoked,true,203.0.113.9,"Mozilla/5.0 (X11; Linux x86_64) ""Firefox"", v1"\r\n`,
+      `${record.eventId},${record.correlationId},provider_token_refresh_failed,failed,2026-11-27T10:00:00.123Z,user-1,acme-bank,,provider_revoked,true,203.0.113.9,"Mozilla/5.0 (X11; Linux x86_64) ""Firefox"", v1",` +
+        `42,ProviderTokenRefreshFailed,refresh,system,,acme-bank,2026-11-27T10:00:00.456Z,"{""providerName"":""Acme Bank"",""reasonText"":""Revoked, by the bank."",""requestId"":null}",${"a".repeat(64)},${"b".repeat(64)}\r\n`,
     );
   });
 

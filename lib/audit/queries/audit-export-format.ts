@@ -6,6 +6,7 @@
  * as a formula (OWASP "CSV injection"). A user agent is attacker-controlled text.
  */
 import type { ExportFormat } from "../audit-access";
+import { canonicalJson } from "../audit-hash";
 import type { AuditFilters } from "./audit-filters";
 
 export const EXPORT_FIELDS = [
@@ -21,6 +22,18 @@ export const EXPORT_FIELDS = [
   "needsUserAction",
   "ipAddress",
   "userAgent",
+  // The chain (issue 10): with these, every row's hash can be recomputed from the file alone
+  // (docs/AUDIT-FORMAT.md): its place, the rest of the hashed content, and the hashes.
+  "seq",
+  "eventType",
+  "workflow",
+  "actorType",
+  "actorUserId",
+  "providerId",
+  "recordedAt",
+  "metadata",
+  "prevHash",
+  "hash",
 ] as const;
 
 export interface ExportRecord {
@@ -38,14 +51,38 @@ export interface ExportRecord {
   needsUserAction: boolean | null;
   ipAddress: string | null;
   userAgent: string | null;
+  seq: number;
+  eventType: string;
+  workflow: string;
+  actorType: string;
+  actorUserId: string | null;
+  providerId: string;
+  /** ISO 8601, UTC. */
+  recordedAt: string;
+  /** As stored; in CSV, its canonical JSON. */
+  metadata: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+/** The NDJSON export's last line: a signed checkpoint over its last row (DESIGN §7). */
+export interface CheckpointLine {
+  type: "checkpoint";
+  seq: number;
+  hash: string;
+  at: string;
+  keyId: string;
+  signature: string;
+  /** `full`: the whole chain from its first row; `filtered`: the rows of the matching runs. */
+  scope: "full" | "filtered";
 }
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
-export function csvCell(value: string | boolean | null): string {
+export function csvCell(value: string | number | boolean | null | Record<string, unknown>): string {
   if (value === null) return "";
-  let text = String(value);
+  let text = typeof value === "object" ? canonicalJson(value) : String(value);
   if (FORMULA_START.test(text)) text = `'${text}`;
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
@@ -61,6 +98,11 @@ export function ndjsonLine(record: ExportRecord): string {
   const ordered: Record<string, unknown> = {};
   for (const field of EXPORT_FIELDS) ordered[field] = record[field];
   return `${JSON.stringify(ordered)}\n`;
+}
+
+export function checkpointLine(line: CheckpointLine): string {
+  const { type, seq, hash, at, keyId, signature, scope } = line;
+  return `${JSON.stringify({ type, seq, hash, at, keyId, signature, scope })}\n`;
 }
 
 export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {

@@ -1,38 +1,26 @@
 /**
- * The export, streamed: a ReadableStream that pulls one keyset page of runs at a time (oldest
+ * The export, streamed. Without filters it is the chain itself: every row in `seq` order up to
+ * the head signed when the export began (`exportChainRecords`), so the file can be verified as
+ * complete. With filters: a ReadableStream that pulls one keyset page of runs at a time (oldest
  * first) only when the client has taken the previous one, so memory stays flat whatever the
  * log's size and a slow download holds no more than a page. Every event of each matching run
  * is written once: an Attempted row goes out with the first outcome of its run.
  */
-import { asc, inArray } from "drizzle-orm";
+import { and, asc, gt, inArray, lte } from "drizzle-orm";
 
 import { getDb, type Executor } from "../../db/client";
 import { auditLogs } from "../../db/schema";
 import type { ExportFormat } from "../audit-access";
 import { findAnchors, type Anchor } from "./audit-anchors";
 import type { AuditCursor } from "./audit-cursor";
-import { CSV_HEADER, csvLine, ndjsonLine, type ExportRecord } from "./audit-export-format";
+import { signCheckpoint, type SignedCheckpoint } from "../checkpoints/sign-checkpoint";
+import { checkpointLine, CSV_HEADER, csvLine, ndjsonLine, type ExportRecord } from "./audit-export-format";
 import type { RunFilter } from "./run-filter";
 
 export const EXPORT_PAGE_SIZE = 1_000;
 
-const exportColumns = {
-  seq: auditLogs.seq,
-  eventId: auditLogs.eventId,
-  correlationId: auditLogs.correlationId,
-  action: auditLogs.action,
-  outcome: auditLogs.outcome,
-  occurredAt: auditLogs.occurredAt,
-  userId: auditLogs.userId,
-  providerSlug: auditLogs.providerSlug,
-  connectionId: auditLogs.connectionId,
-  reason: auditLogs.reason,
-  needsUserAction: auditLogs.needsUserAction,
-  ipAddress: auditLogs.ipAddress,
-  userAgent: auditLogs.userAgent,
-};
 async function readRuns(db: Executor, correlationIds: string[]) {
-  return db.select(exportColumns).from(auditLogs).where(inArray(auditLogs.correlationId, correlationIds)).orderBy(asc(auditLogs.seq));
+  return db.select().from(auditLogs).where(inArray(auditLogs.correlationId, correlationIds)).orderBy(asc(auditLogs.seq));
 }
 type ExportRow = Awaited<ReturnType<typeof readRuns>>[number];
 
@@ -79,6 +67,32 @@ function recordsOf(anchors: Anchor[], rows: ExportRow[]): ExportRecord[] {
   return records;
 }
 
+/** Every row of the chain with `seq` ≤ `upTo`, in `seq` order, a page at a time. */
+export async function* exportChainRecords({
+  upTo,
+  pageSize = EXPORT_PAGE_SIZE,
+  db: given,
+}: {
+  upTo: number;
+  pageSize?: number;
+  db?: Executor;
+}): AsyncGenerator<ExportRecord[]> {
+  const db = given ?? (await getDb());
+  let after = 0;
+  for (;;) {
+    const rows = await db
+      .select()
+      .from(auditLogs)
+      .where(and(gt(auditLogs.seq, after), lte(auditLogs.seq, upTo)))
+      .orderBy(asc(auditLogs.seq))
+      .limit(pageSize);
+    if (rows.length === 0) return;
+    yield rows.map(toRecord);
+    if (rows.length < pageSize) return;
+    after = rows.at(-1)!.seq;
+  }
+}
+
 function toRecord(row: ExportRow): ExportRecord {
   return {
     eventId: row.eventId,
@@ -93,6 +107,16 @@ function toRecord(row: ExportRow): ExportRecord {
     needsUserAction: row.needsUserAction,
     ipAddress: row.ipAddress,
     userAgent: row.userAgent,
+    seq: Number(row.seq),
+    eventType: row.eventType,
+    workflow: row.workflow,
+    actorType: row.actorType,
+    actorUserId: row.actorUserId,
+    providerId: row.providerId,
+    recordedAt: row.recordedAt.toISOString(),
+    metadata: row.metadata as Record<string, unknown>,
+    prevHash: row.prevHash,
+    hash: row.hash,
   };
 }
 
@@ -100,6 +124,10 @@ function toRecord(row: ExportRow): ExportRecord {
  * The export as a byte stream. `filter: null` (a user filter naming nobody) is an empty file
  * with its header. Pull-based with a one-chunk queue: the next page is read only when the
  * previous one has been handed to the client.
+ *
+ * With `head` (the checkpoint signed when the export began): without filters (`scope: "full"`)
+ * the file is the chain up to that head; an NDJSON file then ends with a checkpoint line signed
+ * over its last row (the head itself for a full export).
  */
 export function auditExportStream({
   filter,
@@ -107,16 +135,33 @@ export function auditExportStream({
   pageSize,
   db,
   onError,
+  head,
+  scope = "filtered",
 }: {
   filter: RunFilter | null;
   format: ExportFormat;
   pageSize?: number;
   db?: Executor;
   onError?: (error: unknown) => void;
+  head?: SignedCheckpoint;
+  scope?: "full" | "filtered";
 }): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const line = format === "csv" ? csvLine : ndjsonLine;
-  const pages = filter ? exportAuditRecords({ filter, pageSize, db }) : null;
+  const pages =
+    head && scope === "full"
+      ? exportChainRecords({ upTo: head.seq, pageSize, db })
+      : filter
+        ? exportAuditRecords({ filter, pageSize, db })
+        : null;
+  let last: ExportRecord | null = null;
+  let closed = false;
+  const finalLine = (): string => {
+    if (!head || format !== "ndjson") return "";
+    if (scope === "full") return checkpointLine({ type: "checkpoint", ...head, scope });
+    const signed = last ? signCheckpoint({ seq: last.seq, hash: last.hash, at: new Date() }) : head;
+    return checkpointLine({ type: "checkpoint", ...signed, scope });
+  };
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
@@ -125,11 +170,18 @@ export function auditExportStream({
       async pull(controller) {
         try {
           for (;;) {
+            if (closed) return;
             const next = pages ? await pages.next() : { done: true as const, value: undefined };
-            if (next.done) return controller.close();
+            if (next.done) {
+              closed = true;
+              const tail = finalLine();
+              if (tail) controller.enqueue(encoder.encode(tail));
+              return controller.close();
+            }
             if (next.value.length === 0) continue;
             let chunk = "";
             for (const record of next.value) chunk += line(record);
+            last = next.value.at(-1)!;
             return controller.enqueue(encoder.encode(chunk));
           }
         } catch (error) {

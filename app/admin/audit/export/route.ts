@@ -1,7 +1,8 @@
 import { EXPORT_FORMATS, type ExportFormat } from "@/lib/audit/audit-access";
 import { recordAuditAccess } from "@/lib/audit/record-audit-access";
 import { contentDisposition, EXPORT_CONTENT_TYPES, exportFilename } from "@/lib/audit/queries/audit-export-format";
-import { parseAuditFilters } from "@/lib/audit/queries/audit-filters";
+import { createAuditCheckpoint } from "@/lib/audit/checkpoints/create-checkpoint";
+import { hasFilters, parseAuditFilters } from "@/lib/audit/queries/audit-filters";
 import { auditExportStream } from "@/lib/audit/queries/export-audit-log";
 import { resolveRunFilter } from "@/lib/audit/queries/run-filter";
 import { requireAdmin } from "@/lib/auth/guards";
@@ -14,7 +15,9 @@ export const maxDuration = 300;
 /**
  * `GET /admin/audit/export?format=csv|ndjson&<the timeline's filters>`: admins only (404 for
  * everyone else, like the page). Streams every event of the matching runs; without filters,
- * the whole log. The export is recorded in the audit log before the first byte is sent.
+ * the whole log, in chain order. The export is recorded in the audit log before the first byte
+ * is sent, then the chain's head is signed (a checkpoint); an NDJSON file ends with a signed
+ * checkpoint line that `npm run audit:verify -- --file` and the downloadable verifier check.
  */
 export const GET = withRequestContext(async (request: Request) => {
   const admin = await requireAdmin();
@@ -38,9 +41,13 @@ export const GET = withRequestContext(async (request: Request) => {
     headers: request.headers,
   });
 
+  // After the export's own row: the file (a full one) runs up to and includes it.
+  const head = await createAuditCheckpoint({ reason: "export" });
   const body = auditExportStream({
     filter,
     format: exportFormat,
+    head,
+    scope: hasFilters(filters) ? "filtered" : "full",
     onError: (error) => getLogger().error({ err: error, filename }, "audit export failed mid-stream"),
   });
   return new Response(body, {

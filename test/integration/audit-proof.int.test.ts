@@ -1,0 +1,148 @@
+/**
+ * Issue 10's tampering, done as the table's owner (here the test database's superuser, with the
+ * append-only triggers switched off), each one inside a transaction that is rolled back:
+ * a forged row, a forged row with every hash recomputed, the newest rows deleted. Each must be
+ * caught by the admin badge, by `audit:verify --checkpoint` (verifyAuditChain with `expect`) and
+ * by the offline file verifier.
+ */
+import { desc, sql } from "drizzle-orm";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+
+import { appendPastRun } from "@/test/support/append-workflow-run";
+import { auditChainStatus, forgetAuditChainStatus } from "@/lib/audit/chain-status";
+import { createAuditCheckpoint, latestAuditCheckpoint } from "@/lib/audit/checkpoints/create-checkpoint";
+import { auditPublicKeys, type SignedCheckpoint } from "@/lib/audit/checkpoints/sign-checkpoint";
+import { verifyExport } from "@/lib/audit/offline-verifier.mjs";
+import { auditExportStream } from "@/lib/audit/queries/export-audit-log";
+import { auditTableRights } from "@/lib/audit/runtime-role";
+import { verifyAuditChain } from "@/lib/audit/verify-chain";
+import { getDb, type Executor, type Transaction } from "@/lib/db/client";
+import { auditCheckpoints, auditLogs } from "@/lib/db/schema";
+import { rehashWholeChain, whileTampered } from "@/test/support/audit-tamper";
+import { createTestUser } from "@/test/support/test-users";
+
+async function someRuns(count: number) {
+  const user = await createTestUser();
+  for (let i = 0; i < count; i++) {
+    await appendPastRun({
+      workflow: "refresh",
+      outcome: "succeeded",
+      userId: user.id,
+      providerSlug: "sandbox-bank",
+      providerName: "Sandbox Bank",
+      connectionId: crypto.randomUUID(),
+      actor: { type: "user", userId: user.id },
+      startedAt: new Date(Date.UTC(2026, 4, 1) + i * 60_000),
+      durationMs: 300,
+    });
+  }
+}
+
+/** A full NDJSON export through the route's stream, signed like the route signs it. */
+async function fullExport(db: Executor): Promise<string> {
+  const head = await createAuditCheckpoint({ reason: "export", executor: db });
+  return new Response(auditExportStream({ filter: {}, format: "ndjson", head, scope: "full", db, pageSize: 7 })).text();
+}
+
+/** A row below the earlier checkpoint. */
+async function victimSeq(tx: Transaction): Promise<number> {
+  const [row] = await tx.select({ seq: auditLogs.seq }).from(auditLogs).where(sql`seq < ${earlier.seq - 2}`).orderBy(desc(auditLogs.seq)).limit(1);
+  return row!.seq;
+}
+
+let earlier: SignedCheckpoint;
+let earlierExport: string;
+
+beforeAll(async () => {
+  await someRuns(4);
+  const db = await getDb();
+  earlierExport = await fullExport(db);
+  earlier = (await latestAuditCheckpoint(db))!;
+  await someRuns(2);
+  await createAuditCheckpoint({ reason: "sweep" });
+});
+afterEach(() => forgetAuditChainStatus());
+
+describe("signed checkpoints and exports", () => {
+  it("verify untouched: the badge, the live check against an earlier checkpoint, and the exported file", async () => {
+    const db = await getDb();
+    const status = await auditChainStatus();
+    expect(status).toMatchObject({ ok: true, checkpoint: { status: "matches" } });
+    expect(await verifyAuditChain({ expect: earlier })).toMatchObject({ ok: true });
+    const text = await fullExport(db);
+    expect(text.trim().split("\n").at(-1)).toMatch(/^\{"type":"checkpoint","seq":\d+,"hash":"[0-9a-f]{64}","at":"[^"]+","keyId":"[^"]+","signature":"[^"]+","scope":"full"\}$/);
+    const result = verifyExport(text, { publicKeys: auditPublicKeys(), expect: earlier });
+    expect(result).toMatchObject({ ok: true, scope: "full" });
+    expect(verifyExport(earlierExport, { publicKeys: auditPublicKeys() })).toMatchObject({ ok: true });
+  });
+
+  it("a forged IP address (triggers off, UPDATE) is named by every check", async () => {
+    await whileTampered(
+      async (tx) => void (await tx.execute(sql`update audit_logs set ip_address = '198.51.100.66' where seq = ${await victimSeq(tx)}`)),
+      async (tx) => {
+        const seq = await victimSeq(tx);
+        expect(await auditChainStatus({ executor: tx })).toMatchObject({ ok: false, firstBadSeq: seq, reason: expect.stringContaining("altered") });
+        expect(await verifyAuditChain({ executor: tx, expect: earlier })).toMatchObject({ ok: false, firstBadSeq: seq });
+        const result = verifyExport(await fullExport(tx), { publicKeys: auditPublicKeys() });
+        expect(result).toMatchObject({ ok: false, seq, problem: expect.stringContaining("edited") });
+      },
+    );
+  });
+
+  it("a forged IP address with every hash recomputed is caught by the signed checkpoints", async () => {
+    await whileTampered(
+      async (tx) => {
+        await tx.execute(sql`update audit_logs set ip_address = '198.51.100.66' where seq = ${await victimSeq(tx)}`);
+        await rehashWholeChain(tx);
+      },
+      async (tx) => {
+        const newest = (await latestAuditCheckpoint(tx))!;
+        expect(await verifyAuditChain({ executor: tx })).toMatchObject({ ok: true }); // the chain alone is fooled
+        expect(await auditChainStatus({ executor: tx })).toMatchObject({ ok: false, firstBadSeq: newest.seq, reason: expect.stringContaining("rewritten") });
+        expect(await verifyAuditChain({ executor: tx, expect: earlier })).toMatchObject({ ok: false, firstBadSeq: earlier.seq, reason: expect.stringContaining("rewritten") });
+        // A fresh export signs the forged head, so it is consistent in itself; the earlier checkpoint is what exposes it.
+        const text = await fullExport(tx);
+        expect(verifyExport(text, { publicKeys: auditPublicKeys(), expect: earlier })).toMatchObject({ ok: false, seq: earlier.seq, problem: expect.stringContaining("rewritten") });
+      },
+    );
+  });
+
+  it("deleting the newest rows is caught against the newest checkpoint, naming the first missing row", async () => {
+    await whileTampered(
+      async (tx) => void (await tx.execute(sql`delete from audit_logs where seq > ${earlier.seq - 2}`)),
+      async (tx) => {
+        const newest = (await latestAuditCheckpoint(tx))!;
+        const status = await auditChainStatus({ executor: tx });
+        expect(status).toMatchObject({ ok: false, firstBadSeq: earlier.seq - 1, reason: expect.stringContaining(`#${newest.seq}`) });
+        expect(await verifyAuditChain({ executor: tx, expect: earlier })).toMatchObject({ ok: false, firstBadSeq: earlier.seq - 1, reason: expect.stringContaining("deleted") });
+        const result = verifyExport(await fullExport(tx), { publicKeys: auditPublicKeys(), expect: earlier });
+        expect(result).toMatchObject({ ok: false, problem: expect.stringContaining("newest rows were deleted") });
+      },
+    );
+  });
+
+  it("a deleted checkpoint table does not hide a deleted tail from a checkpoint kept in the log", async () => {
+    await whileTampered(
+      async (tx) => {
+        await tx.execute(sql`delete from audit_logs where seq > ${earlier.seq - 1}`);
+        await tx.delete(auditCheckpoints);
+      },
+      async (tx) => {
+        expect(await verifyAuditChain({ executor: tx, expect: earlier })).toMatchObject({ ok: false, firstBadSeq: earlier.seq });
+      },
+    );
+  });
+
+  it("a checkpoint signed with a key the app does not hold is reported, never trusted", async () => {
+    await whileTampered(
+      async (tx) => void (await tx.insert(auditCheckpoints).values({ seq: earlier.seq, hash: earlier.hash, at: new Date(), keyId: "stranger", signature: earlier.signature })),
+      async (tx) => {
+        expect(await auditChainStatus({ executor: tx })).toMatchObject({ ok: false, reason: expect.stringContaining('unknown key "stranger"') });
+      },
+    );
+  });
+
+  it("says plainly when the app's own role owns the audit table (one DATABASE_URL)", async () => {
+    expect(await auditTableRights()).toMatchObject({ owns: true });
+  });
+});
