@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
-import { generateSigningKey, parseSigningKeys } from "./audit/checkpoints/signing-keys";
+import { generateSigningKey, parseSigningKeys } from "./crypto/signing-keys";
 import { parseEncryptionKeys } from "./crypto/token-crypto";
 
 const SECRET_NAMES = ["AUTH_SECRET", "TOKEN_ENCRYPTION_KEYS", "CRON_SECRET", "AUDIT_SIGNING_KEYS"] as const;

@@ -7,7 +7,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 
 import { env } from "./env";
-import { clientIpFromHeaders } from "./http/client-ip";
+import { clientIpFromHeaders } from "./client-ip";
 
 export type Actor = { type: "user"; userId: string } | { type: "system" };
 

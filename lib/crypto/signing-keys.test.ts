@@ -2,7 +2,7 @@ import { sign } from "node:crypto";
 
 import { describe, expect, it } from "vitest";
 
-import { checkpointMessage, verifyCheckpointSignature } from "../offline-verifier.mjs";
+import { checkpointMessage, verifyCheckpointSignature } from "../audit/offline-verifier.mjs";
 import { parseSigningKeys } from "./signing-keys";
 
 // RFC 8032 §7.1, test 1: the seed and its public key.
