@@ -31,6 +31,10 @@ export const users = pgTable("users", {
   emailVerified: timestamp("email_verified", { mode: "date", withTimezone: true }),
   image: text("image"),
   createdAt: createdAt(),
+  /** IANA zone the person reads times in (detected in the browser, changeable in /settings); null = UTC. */
+  timeZone: text("time_zone"),
+  /** Set when the person deleted their account: email and profile are gone, the id stays for the audit trail. */
+  deletedAt: timestamp("deleted_at", { withTimezone: true }),
 });
 export type User = typeof users.$inferSelect;
 
@@ -61,6 +65,12 @@ export const sessions = pgTable("sessions", {
     .notNull()
     .references(() => users.id, { onDelete: "cascade" }),
   expires: timestamp("expires", { mode: "date", withTimezone: true }).notNull(),
+  // Ledgerlink's own columns, all optional so the Drizzle adapter's inserts still work:
+  // what /settings shows about each device (lib/people/sessions.ts fills them).
+  ipAddress: text("ip_address"),
+  userAgent: text("user_agent"),
+  createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
+  lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
 });
 
 export const verificationTokens = pgTable(
