@@ -11,10 +11,11 @@ import { accounts, sessions, users, verificationTokens } from "../db/schema";
 import { env } from "../env";
 import { getLogger } from "../logger";
 import { sendSignInEmail } from "./send-sign-in-email";
+import { recordSignOut, withSessionDevices } from "./with-session-devices";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; email: string; isAdmin: boolean } & DefaultSession["user"];
+    user: { id: string; email: string; isAdmin: boolean; timeZone: string | null } & DefaultSession["user"];
   }
 }
 
@@ -25,12 +26,15 @@ export function isAdminEmail(email: string | null | undefined): boolean {
 export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
   const db = await getDb();
   return {
-    adapter: DrizzleAdapter(db, {
-      usersTable: users,
-      accountsTable: accounts,
-      sessionsTable: sessions,
-      verificationTokensTable: verificationTokens,
-    }),
+    adapter: withSessionDevices(
+      DrizzleAdapter(db, {
+        usersTable: users,
+        accountsTable: accounts,
+        sessionsTable: sessions,
+        verificationTokensTable: verificationTokens,
+      }),
+    ),
+    events: { signOut: recordSignOut },
     secret: env.AUTH_SECRET,
     // APP_URL is the deployment's own origin; requests are trusted to name it.
     trustHost: true,
@@ -59,6 +63,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
       session({ session, user }) {
         session.user.id = user.id;
         session.user.isAdmin = isAdminEmail(user.email);
+        session.user.timeZone = (user as { timeZone?: string | null }).timeZone ?? null;
         return session;
       },
     },

@@ -73,6 +73,25 @@ export const sessions = pgTable("sessions", {
   lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
 });
 
+/**
+ * Sign-ins and sign-outs, for the person's own /activity (not the audit chain: these are
+ * about the account, not a connection). Kept by user id like the audit rows.
+ */
+export const sessionEvents = pgTable(
+  "session_events",
+  {
+    id: uuid("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    /** `signed_in` | `signed_out` | `signed_out_elsewhere` | `device_signed_out`. */
+    kind: text("kind").notNull(),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("session_events_user_idx").on(t.userId, t.occurredAt)],
+);
+export type SessionEvent = typeof sessionEvents.$inferSelect;
+
 export const verificationTokens = pgTable(
   "verification_tokens",
   {
