@@ -25,6 +25,7 @@ export function AppHeader({ user }: { user: SignedInUser | null }) {
             <nav aria-label="Main" className="flex flex-wrap gap-1">
               <NavLink href="/connections">Connections</NavLink>
               <NavLink href="/activity">Activity</NavLink>
+              <NavLink href="/settings">Settings</NavLink>
               {user.isAdmin ? <NavLink href="/admin/audit">Admin</NavLink> : null}
             </nav>
             <div className="ml-auto flex items-center gap-3">
