@@ -7,6 +7,7 @@ import { z } from "zod";
 import { validatedActionWithUser } from "@/lib/actions/validated-action";
 import { disconnectConnection } from "@/lib/connections/disconnect";
 import { refreshNow } from "@/lib/connections/refresh-now";
+import { renameConnection } from "@/lib/connections/rename-connection";
 import { startConnect } from "@/lib/connections/start-connect";
 import { reasonText } from "@/lib/events/events";
 
@@ -59,3 +60,18 @@ export const refreshConnectionNow = validatedActionWithUser(z.object({ connectio
   if (outcome.status === "skipped") return { status: "error", message: "That connection cannot be refreshed right now." };
   return { status: "success", message: "Refreshed just now." };
 });
+
+/** Rename: the alias, unique per user and provider; a problem is shown beside the field. */
+export const renameConnectionAlias = validatedActionWithUser(
+  z.object({ connectionId: z.uuid(), alias: z.string().max(1000) }),
+  async ({ connectionId, alias }, user) => {
+    const result = await renameConnection({ userId: user.id, connectionId, alias });
+    if (!result.ok) {
+      return result.field === "alias"
+        ? { status: "error", message: result.message, fieldErrors: { alias: [result.message] } }
+        : { status: "error", message: result.message };
+    }
+    revalidatePath("/connections");
+    return { status: "success", message: `Renamed to “${result.alias}”.` };
+  },
+);

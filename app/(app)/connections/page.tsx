@@ -2,10 +2,13 @@ import type { Metadata } from "next";
 
 import { ConnectProviderForm } from "@/components/connections/connect-provider-form";
 import { ConnectionCard } from "@/components/connections/connection-card";
+import { PastConnections } from "@/components/connections/past-connections";
 import { PageShell } from "@/components/page-shell";
 import { requireUser } from "@/lib/auth/guards";
 import { listConnectionsForUser } from "@/lib/db/queries/connections";
 import { reasonText } from "@/lib/events/events";
+import { listPastConnections } from "@/lib/people/list-past-connections";
+import { resolveTimeZone } from "@/lib/people/time-zone";
 import { listProviders, providerName } from "@/lib/providers/find-provider";
 
 export const metadata: Metadata = { title: "Connections" };
@@ -14,7 +17,12 @@ type SearchParams = Promise<{ connected?: string; disconnected?: string; error?:
 
 export default async function ConnectionsPage({ searchParams }: { searchParams: SearchParams }) {
   const user = await requireUser("/connections");
-  const [connections, params] = await Promise.all([listConnectionsForUser({ userId: user.id }), searchParams]);
+  const [connections, past, params] = await Promise.all([
+    listConnectionsForUser({ userId: user.id }),
+    listPastConnections({ userId: user.id }),
+    searchParams,
+  ]);
+  const { zone } = resolveTimeZone(user.timeZone);
   const providers = listProviders();
 
   return (
@@ -33,11 +41,18 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
         ) : (
           <ul className="mt-3 space-y-3">
             {connections.map((connection) => (
-              <ConnectionCard key={connection.id} connection={connection} providerName={providerName(connection.providerSlug)} />
+              <ConnectionCard
+                key={connection.id}
+                connection={connection}
+                providerName={providerName(connection.providerSlug)}
+                timeZone={zone}
+              />
             ))}
           </ul>
         )}
       </section>
+
+      <PastConnections connections={past} providerName={providerName} timeZone={zone} />
 
       <section aria-labelledby="add-connection" className="mt-10">
         <h2 id="add-connection" className="text-lg font-medium">
