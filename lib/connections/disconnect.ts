@@ -41,7 +41,7 @@ export async function disconnectConnection({ userId, connectionId }: { userId: s
   };
   if (!live) return fail("connection_not_found");
 
-  const succeeded = createEvent("ProviderDisconnectionSucceeded", base, { correlationId });
+  let succeeded: ReturnType<typeof createEvent<"ProviderDisconnectionSucceeded">> | null = null;
   let revocation: RevocationOutcome = "no_credentials";
   try {
     const done = await db.transaction(async (tx) => {
@@ -65,10 +65,12 @@ export async function disconnectConnection({ userId, connectionId }: { userId: s
           updatedAt: now,
         })
         .where(eq(providerConnections.id, connectionId));
+      // The outcome travels in the event, so the audit row's metadata records it.
+      succeeded = createEvent("ProviderDisconnectionSucceeded", { ...base, revocationOutcome: revocation }, { correlationId });
       await recordEvent(tx, succeeded);
       return true;
     });
-    if (!done) return fail("connection_not_found");
+    if (!done || !succeeded) return fail("connection_not_found");
   } catch (error) {
     getLogger().error({ err: error, connectionId }, "disconnect failed in the database");
     return fail("database_error");
