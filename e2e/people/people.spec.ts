@@ -132,7 +132,7 @@ test("an account is deleted: grants revoked at the bank, email gone, audit rows 
   await signIn(page, email);
   await connectAtSandboxBank(page, { login });
   const user = (await userByEmail(email))!;
-  const [{ before }] = await sql<{ before: number }[]>`select count(*)::int as before from audit_logs where user_id = ${user.id}`;
+  const before = (await sql<{ n: number }[]>`select count(*)::int as n from audit_logs where user_id = ${user.id}`)[0]!.n;
 
   await page.goto("/settings");
   await page.getByLabel("Type your email address to confirm").fill(`someone-else-${email}`);
@@ -148,7 +148,7 @@ test("an account is deleted: grants revoked at the bank, email gone, audit rows 
   const [row] = await sql<{ email: string; deletedAt: Date | null }[]>`select email, deleted_at as "deletedAt" from users where id = ${user.id}`;
   expect(row!.email).not.toContain(email);
   expect(row!.deletedAt).not.toBeNull();
-  const [{ sessions }] = await sql<{ sessions: number }[]>`select count(*)::int as sessions from sessions where user_id = ${user.id}`;
+  const sessions = (await sql<{ n: number }[]>`select count(*)::int as n from sessions where user_id = ${user.id}`)[0]!.n;
   expect(sessions).toBe(0);
 
   const stats = await bankControl.stats();
