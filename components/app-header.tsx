@@ -25,7 +25,9 @@ export function AppHeader({ user }: { user: SignedInUser | null }) {
             <nav aria-label="Main" className="flex flex-wrap gap-1">
               <NavLink href="/connections">Connections</NavLink>
               <NavLink href="/activity">Activity</NavLink>
+              <NavLink href="/settings">Settings</NavLink>
               {user.isAdmin ? <NavLink href="/admin/audit">Admin</NavLink> : null}
+              {user.isAdmin ? <NavLink href="/admin/operations">Operations</NavLink> : null}
             </nav>
             <div className="ml-auto flex items-center gap-3">
               <span className="max-w-[12rem] truncate text-sm text-zinc-600" title={user.email}>

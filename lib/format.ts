@@ -1,29 +1,45 @@
 /** How times are shown to people: always UTC, and said so. */
 
-const minutes = new Intl.DateTimeFormat("en-GB", {
+const MINUTES: Intl.DateTimeFormatOptions = {
   day: "numeric",
   month: "short",
   year: "numeric",
   hour: "2-digit",
   minute: "2-digit",
   hourCycle: "h23",
-  timeZone: "UTC",
-});
-const seconds = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  hourCycle: "h23",
-  timeZone: "UTC",
-});
+};
+const SECONDS: Intl.DateTimeFormatOptions = { ...MINUTES, second: "2-digit" };
+const minutes = new Intl.DateTimeFormat("en-GB", { ...MINUTES, timeZone: "UTC" });
+const seconds = new Intl.DateTimeFormat("en-GB", { ...SECONDS, timeZone: "UTC" });
 
-/** "27 Nov 2026, 10:04 UTC"; with `withSeconds` (an audit trail, where they matter) "…10:04:05 UTC". */
-export function formatDateTime(value: Date | string | null | undefined, { withSeconds = false } = {}): string {
+const zoned = new Map<string, Intl.DateTimeFormat>();
+
+/** A formatter in `timeZone` that names the zone ("GMT+1", "EST"); built once per zone. */
+function zonedFormat(timeZone: string, withSeconds: boolean): Intl.DateTimeFormat {
+  const key = `${timeZone}|${withSeconds}`;
+  let format = zoned.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-GB", {
+      ...(withSeconds ? SECONDS : MINUTES),
+      timeZone,
+      timeZoneName: "short",
+    });
+    zoned.set(key, format);
+  }
+  return format;
+}
+
+/**
+ * "27 Nov 2026, 10:04 UTC"; with `withSeconds` (an audit trail, where they matter) "…10:04:05 UTC".
+ * With `timeZone` (the reader's, lib/people/time-zone.ts) the time is in that zone and names it.
+ */
+export function formatDateTime(
+  value: Date | string | null | undefined,
+  { withSeconds = false, timeZone }: { withSeconds?: boolean; timeZone?: string } = {},
+): string {
   if (!value) return "—";
   const date = typeof value === "string" ? new Date(value) : value;
+  if (timeZone && timeZone !== "UTC") return zonedFormat(timeZone, withSeconds).format(date);
   return `${(withSeconds ? seconds : minutes).format(date)} UTC`;
 }
 

@@ -32,7 +32,7 @@ export function activitySentence(run: AuditRun): string {
 }
 
 /** The signed-in person's own trail, one entry per run, with where it came from. */
-export function ActivityList({ runs }: { runs: AuditRun[] }) {
+export function ActivityList({ runs, timeZone }: { runs: AuditRun[]; timeZone?: string }) {
   return (
     <ol className="mt-4 space-y-3">
       {runs.map((run) => {
@@ -53,7 +53,7 @@ export function ActivityList({ runs }: { runs: AuditRun[] }) {
               </p>
             ) : null}
             <p className="mt-1 text-sm text-zinc-600">
-              <time dateTime={when.toISOString()}>{formatAuditTime(when)}</time>
+              <time dateTime={when.toISOString()}>{formatAuditTime(when, timeZone)}</time>
               {run.actorType === "system" ? (
                 <> · automatically, by Ledgerlink</>
               ) : (

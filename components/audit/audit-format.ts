@@ -2,8 +2,8 @@
 import { formatDateTime } from "@/lib/format";
 
 /** "27 Nov 2026, 10:04:05 UTC": seconds matter when reading a trail. */
-export function formatAuditTime(value: Date): string {
-  return formatDateTime(value, { withSeconds: true });
+export function formatAuditTime(value: Date, timeZone?: string): string {
+  return formatDateTime(value, { withSeconds: true, timeZone });
 }
 
 /** "850 ms", "3.4 s", "2 min 5 s", "3 h 12 min". */

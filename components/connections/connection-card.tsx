@@ -7,6 +7,7 @@ import { formatDateTime, formatRelative } from "@/lib/format";
 
 import { ConnectionAccounts } from "./connection-accounts";
 import { ConnectionActions } from "./connection-actions";
+import { RenameConnectionForm } from "./rename-connection-form";
 import { StatusBadge } from "./status-badge";
 
 export function ConnectionCard({
@@ -15,6 +16,7 @@ export function ConnectionCard({
   readsAccounts = false,
   accounts = [],
   latestRead,
+  timeZone,
 }: {
   connection: ConnectionSummary;
   providerName: string;
@@ -22,7 +24,10 @@ export function ConnectionCard({
   readsAccounts?: boolean;
   accounts?: ProviderAccount[];
   latestRead?: AccountRead;
+  /** The reader's zone (lib/people/time-zone.ts); UTC when absent. */
+  timeZone?: string;
 }) {
+  const at = (value: Date | null) => formatDateTime(value, { timeZone });
   const label = connection.alias === providerName ? providerName : `${connection.alias} (${providerName})`;
   const reconnectable = isReconnectable(connection);
   return (
@@ -40,16 +45,16 @@ export function ConnectionCard({
         </p>
       ) : null}
       <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-2">
-        <Detail term="Connected since" value={formatDateTime(connection.connectedAt)} />
-        <Detail term="Last refresh" value={formatDateTime(connection.lastRefreshedAt)} />
+        <Detail term="Connected since" value={at(connection.connectedAt)} />
+        <Detail term="Last refresh" value={at(connection.lastRefreshedAt)} />
         <Detail
           term="Access token expires"
-          value={connection.accessTokenExpiresAt ? `${formatDateTime(connection.accessTokenExpiresAt)} (${formatRelative(connection.accessTokenExpiresAt)})` : "—"}
+          value={connection.accessTokenExpiresAt ? `${at(connection.accessTokenExpiresAt)} (${formatRelative(connection.accessTokenExpiresAt)})` : "—"}
         />
         {connection.refreshTokenExpiresAt ? (
           <Detail
             term="Reconnect needed by"
-            value={`${formatDateTime(connection.refreshTokenExpiresAt)} (${formatRelative(connection.refreshTokenExpiresAt)})`}
+            value={`${at(connection.refreshTokenExpiresAt)} (${formatRelative(connection.refreshTokenExpiresAt)})`}
           />
         ) : null}
       </dl>
@@ -63,7 +68,8 @@ export function ConnectionCard({
         latestRead={latestRead}
         connectedAt={connection.connectedAt}
       />
-      <div className="mt-4">
+      <div className="mt-4 space-y-2">
+        <RenameConnectionForm connectionId={connection.id} alias={connection.alias} label={label} />
         <ConnectionActions
           connectionId={connection.id}
           providerSlug={connection.providerSlug}

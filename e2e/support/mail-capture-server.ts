@@ -1,6 +1,7 @@
 /**
  * A real SMTP server that keeps what it receives, plus a small HTTP API the specs
- * read it through: GET /messages, DELETE /messages. Started by playwright.config.ts.
+ * read it through: GET /messages, DELETE /messages, and POST /refuse / POST /accept to make
+ * the server refuse every message (451) and then accept again. Started by playwright.config.ts.
  */
 import { createServer } from "node:http";
 
@@ -11,6 +12,10 @@ const capture = await startSmtpCapture({ port: E2E_PORTS.smtp });
 
 createServer((request, response) => {
   if (request.url === "/health") return void response.end("ok");
+  if ((request.url === "/refuse" || request.url === "/accept") && request.method === "POST") {
+    capture.refuse = request.url === "/refuse";
+    return void response.end(JSON.stringify({ refuse: capture.refuse }));
+  }
   if (request.url?.startsWith("/messages") && request.method === "DELETE") {
     capture.clear();
     return void response.end("[]");

@@ -18,4 +18,11 @@ export const AUDIT_ACCESS_METADATA_SCHEMAS = {
     format: z.enum(EXPORT_FORMATS),
     filename: z.string().min(1).max(300),
   }),
+  operations_viewed: z.strictObject({ requestId }),
+  operation_retried: z.strictObject({
+    requestId,
+    /** `email:<id>`, `handler:<eventId>:<handler>`, or `all`; and what the retry did. */
+    target: z.string().min(1).max(300),
+    result: z.string().min(1).max(300),
+  }),
 } satisfies Record<AuditAccessAction, z.ZodType>;

@@ -23,7 +23,11 @@ export const AUDIT_METADATA_SCHEMAS = {
   provider_connected: z.strictObject(common),
   provider_connection_failed: z.strictObject(failure),
   provider_disconnection_attempted: z.strictObject(common),
-  provider_disconnected: z.strictObject(common),
+  provider_disconnected: z.strictObject({
+    ...common,
+    /** Rows written before the outcome was recorded have none. */
+    revocationOutcome: z.enum(["revoked", "unsupported", "failed", "no_credentials"]).optional(),
+  }),
   provider_disconnection_failed: z.strictObject(failure),
   provider_token_refresh_attempted: z.strictObject(common),
   provider_token_refreshed: z.strictObject(common),

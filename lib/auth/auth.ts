@@ -13,10 +13,11 @@ import { getLogger } from "../logger";
 import { InvalidSignInEmail, normalizeSignInEmail } from "./normalize-sign-in-email";
 import { sendSignInEmail } from "./send-sign-in-email";
 import { allowSignInEmail, SIGN_IN_RATE_LIMITED_PATH } from "./sign-in-rate-limit";
+import { recordSignOut, withSessionDevices } from "./with-session-devices";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; email: string; isAdmin: boolean } & DefaultSession["user"];
+    user: { id: string; email: string; isAdmin: boolean; timeZone: string | null } & DefaultSession["user"];
   }
 }
 
@@ -27,12 +28,15 @@ export function isAdminEmail(email: string | null | undefined): boolean {
 export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
   const db = await getDb();
   return {
-    adapter: DrizzleAdapter(db, {
-      usersTable: users,
-      accountsTable: accounts,
-      sessionsTable: sessions,
-      verificationTokensTable: verificationTokens,
-    }),
+    adapter: withSessionDevices(
+      DrizzleAdapter(db, {
+        usersTable: users,
+        accountsTable: accounts,
+        sessionsTable: sessions,
+        verificationTokensTable: verificationTokens,
+      }),
+    ),
+    events: { signOut: recordSignOut },
     secret: env.AUTH_SECRET,
     // APP_URL is the deployment's own origin; requests are trusted to name it.
     trustHost: true,
@@ -75,7 +79,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
       // the page. The user and the expiry only; the token stays in its HttpOnly cookie.
       session({ session, user }) {
         return {
-          user: { id: user.id, email: user.email, name: user.name ?? null, image: user.image ?? null, isAdmin: isAdminEmail(user.email) },
+          user: {
+            id: user.id,
+            email: user.email,
+            name: user.name ?? null,
+            image: user.image ?? null,
+            isAdmin: isAdminEmail(user.email),
+            timeZone: (user as { timeZone?: string | null }).timeZone ?? null,
+          },
           expires: session.expires,
         };
       },

@@ -44,7 +44,8 @@ export async function disconnectConnection({ userId, connectionId }: { userId: s
       if (!locked || locked.status === "disconnected") return false; // a concurrent disconnect won
       revocation = await revokeAtProvider(locked);
       await wipeAndDisconnect(tx, { row: locked, revocation, now: new Date() });
-      emit(createEvent("ProviderDisconnectionSucceeded", base, { correlationId }));
+      // The outcome travels in the event, so the audit row's metadata records it.
+      emit(createEvent("ProviderDisconnectionSucceeded", { ...base, revocationOutcome: revocation }, { correlationId }));
       return true;
     });
     if (!done) return fail("connection_not_found");

@@ -33,6 +33,10 @@ export const users = pgTable("users", {
   emailVerified: timestamp("email_verified", { mode: "date", withTimezone: true }),
   image: text("image"),
   createdAt: createdAt(),
+  /** IANA zone the person reads times in (detected in the browser, changeable in /settings); null = UTC. */
+  timeZone: text("time_zone"),
+  /** Set when the person deleted their account: email and profile are gone, the id stays for the audit trail. */
+  deletedAt: timestamp("deleted_at", { withTimezone: true }),
 });
 export type User = typeof users.$inferSelect;
 
@@ -63,7 +67,32 @@ export const sessions = pgTable("sessions", {
     .notNull()
     .references(() => users.id, { onDelete: "cascade" }),
   expires: timestamp("expires", { mode: "date", withTimezone: true }).notNull(),
+  // Ledgerlink's own columns, all optional so the Drizzle adapter's inserts still work:
+  // what /settings shows about each device (lib/people/sessions.ts fills them).
+  ipAddress: text("ip_address"),
+  userAgent: text("user_agent"),
+  createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
+  lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
 });
+
+/**
+ * Sign-ins and sign-outs, for the person's own /activity (not the audit chain: these are
+ * about the account, not a connection). Kept by user id like the audit rows.
+ */
+export const sessionEvents = pgTable(
+  "session_events",
+  {
+    id: uuid("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    /** `signed_in` | `signed_out` | `signed_out_elsewhere` | `device_signed_out`. */
+    kind: text("kind").notNull(),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("session_events_user_idx").on(t.userId, t.occurredAt)],
+);
+export type SessionEvent = typeof sessionEvents.$inferSelect;
 
 export const verificationTokens = pgTable(
   "verification_tokens",

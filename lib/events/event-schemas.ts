@@ -21,7 +21,10 @@ export const FIELD_SCHEMAS = {
   ProviderConnectionSucceeded: z.object(connectionTarget),
   ProviderConnectionFailed: z.object({ ...providerTarget, reason: z.enum(CONNECTION_FAILURE_REASONS) }),
   ProviderDisconnectionAttempted: z.object(connectionTarget),
-  ProviderDisconnectionSucceeded: z.object(connectionTarget),
+  ProviderDisconnectionSucceeded: z.object({
+    ...connectionTarget,
+    revocationOutcome: z.enum(["revoked", "unsupported", "failed", "no_credentials"]).optional(),
+  }),
   ProviderDisconnectionFailed: z.object({ ...connectionTarget, reason: z.enum(DISCONNECTION_FAILURE_REASONS) }),
   ProviderTokenRefreshAttempted: z.object(connectionTarget),
   ProviderTokenRefreshSucceeded: z.object(connectionTarget),

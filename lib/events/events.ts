@@ -54,6 +54,8 @@ export interface ProviderDisconnectionAttempted extends EventEnvelope, Connectio
 /** The credentials were wiped and the connection is disconnected (committed). */
 export interface ProviderDisconnectionSucceeded extends EventEnvelope, ConnectionTarget {
   readonly type: "ProviderDisconnectionSucceeded";
+  /** What the provider said to the RFC 7009 revocation (lib/connections/disconnect.ts). */
+  readonly revocationOutcome?: "revoked" | "unsupported" | "failed" | "no_credentials";
 }
 /** The disconnect was refused or rolled back. */
 export interface ProviderDisconnectionFailed extends EventEnvelope, ConnectionTarget {
@@ -90,7 +92,8 @@ export type DomainEventType = DomainEvent["type"];
 export type EventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
 /** The fields an event has beyond the envelope: what `createEvent` takes. */
 export type EventFields<T extends DomainEventType> = {
-  -readonly [K in Exclude<keyof EventOf<T>, keyof EventEnvelope | "type">]: EventOf<T>[K];
+  // Over `keyof Omit<…>` (homomorphic), so an optional field stays optional.
+  -readonly [K in keyof Omit<EventOf<T>, keyof EventEnvelope | "type">]: Omit<EventOf<T>, keyof EventEnvelope | "type">[K];
 };
 
 export type { AuditAction, EventInfo, EventOutcome, Workflow } from "./event-catalog";

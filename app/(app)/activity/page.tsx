@@ -13,6 +13,11 @@ import { DOMAIN_WORKFLOWS, type RunFilter } from "@/lib/audit/queries/run-filter
 import { requireUser } from "@/lib/auth/guards";
 import { pageParams } from "@/lib/http/page-params";
 
+import { describeDevice } from "@/lib/email/describe-device";
+import { formatDateTime } from "@/lib/format";
+import { listSessionEvents, SESSION_EVENT_TEXT, type SessionEventKind } from "@/lib/people/session-events";
+import { describeTimeZone, resolveTimeZone } from "@/lib/people/time-zone";
+
 export const metadata: Metadata = { title: "Activity" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -44,12 +49,14 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
   ]);
   const reads = problemsOnly ? allReads.filter((read) => read.outcome === "failed") : allReads;
   const show = problemsOnly ? "problems" : undefined;
+  const { zone } = resolveTimeZone(user.timeZone);
+  const signIns = await listSessionEvents({ userId: user.id, limit: 10 });
 
   return (
     <PageShell user={user}>
       <h1 className="text-2xl font-semibold">Activity</h1>
       <p className="mt-1 text-sm text-zinc-600">
-        Everything that happened to your connections, newest first (times in UTC). If something here wasn&apos;t you, disconnect that
+        Everything that happened to your connections, newest first (times in {describeTimeZone(zone)}). If something here wasn&apos;t you, disconnect that
         connection on the{" "}
         <Link href="/connections" className="underline">
           Connections
@@ -79,7 +86,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
           {problemsOnly ? "Nothing has gone wrong with your connections." : "Nothing has happened to your connections yet."}
         </p>
       ) : (
-        <ActivityList runs={page.runs} />
+        <ActivityList runs={page.runs} timeZone={zone} />
       )}
       {reads.length > 0 ? (
         <section aria-labelledby="account-reads" className="mt-8">
@@ -94,6 +101,39 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
         newerHref={page.newer ? href({ show, newer: page.newer }) : null}
         olderHref={page.older ? href({ show, older: page.older }) : null}
       />
+
+      <section aria-labelledby="sign-ins" className="mt-10">
+        <h2 id="sign-ins" className="text-lg font-medium">
+          Sign-ins and sign-outs
+        </h2>
+        {signIns.length === 0 ? (
+          <p className="mt-2 text-sm text-zinc-600">No sign-ins recorded yet.</p>
+        ) : (
+          <ol className="mt-2 space-y-1 text-sm">
+            {signIns.map((e) => (
+              <li key={e.id}>
+                {SESSION_EVENT_TEXT[e.kind as SessionEventKind] ?? e.kind} ·{" "}
+                <time dateTime={e.occurredAt.toISOString()}>{formatDateTime(e.occurredAt, { timeZone: zone })}</time>
+                {e.ipAddress ? ` · from IP address ${e.ipAddress}` : ""}
+                {describeDevice(e.userAgent) ? ` · ${describeDevice(e.userAgent)}` : ""}
+              </li>
+            ))}
+          </ol>
+        )}
+        <p className="mt-2 text-sm">
+          <Link href="/settings" className="underline">
+            See your devices
+          </Link>{" "}
+          · Download your activity:{" "}
+          <a href="/activity/export?format=csv" className="underline">
+            CSV
+          </a>{" "}
+          ·{" "}
+          <a href="/activity/export?format=ndjson" className="underline">
+            NDJSON
+          </a>
+        </p>
+      </section>
     </PageShell>
   );
 }

@@ -9,6 +9,7 @@ import { accountReadFailureText } from "@/lib/accounts/read-failure";
 import { validatedActionWithUser } from "@/lib/actions/validated-action";
 import { disconnectConnection } from "@/lib/connections/disconnect";
 import { refreshNow } from "@/lib/connections/refresh-now";
+import { renameConnection } from "@/lib/connections/rename-connection";
 import { startConnect } from "@/lib/connections/start-connect";
 import { reasonText } from "@/lib/failure-reasons";
 
@@ -75,3 +76,18 @@ export const refreshAccounts = validatedActionWithUser(z.object({ connectionId: 
   }
   return { status: "success", message: `Read ${result.count} ${result.count === 1 ? "account" : "accounts"} just now.` };
 });
+
+/** Rename: the alias, unique per user and provider; a problem is shown beside the field. */
+export const renameConnectionAlias = validatedActionWithUser(
+  z.object({ connectionId: z.uuid(), alias: z.string().max(1000) }),
+  async ({ connectionId, alias }, user) => {
+    const result = await renameConnection({ userId: user.id, connectionId, alias });
+    if (!result.ok) {
+      return result.field === "alias"
+        ? { status: "error", message: result.message, fieldErrors: { alias: [result.message] } }
+        : { status: "error", message: result.message };
+    }
+    revalidatePath("/connections");
+    return { status: "success", message: `Renamed to “${result.alias}”.` };
+  },
+);

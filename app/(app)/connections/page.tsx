@@ -3,12 +3,15 @@ import { z } from "zod";
 
 import { ConnectProviderForm } from "@/components/connections/connect-provider-form";
 import { ConnectionCard } from "@/components/connections/connection-card";
+import { PastConnections } from "@/components/connections/past-connections";
 import { PageShell } from "@/components/page-shell";
 import { accountsOverviewForUser } from "@/lib/accounts/queries";
 import { requireUser } from "@/lib/auth/guards";
 import { listConnectionsForUser } from "@/lib/connections/queries";
 import { isFailureReason, reasonText } from "@/lib/failure-reasons";
 import { pageParams } from "@/lib/http/page-params";
+import { listPastConnections } from "@/lib/people/list-past-connections";
+import { resolveTimeZone } from "@/lib/people/time-zone";
 import { findProvider, listProviders, providerName } from "@/lib/providers/find-provider";
 
 export const metadata: Metadata = { title: "Connections" };
@@ -29,10 +32,12 @@ type FlashParams = z.infer<typeof flashParams>;
 export default async function ConnectionsPage({ searchParams }: { searchParams: SearchParams }) {
   const user = await requireUser("/connections");
   const params = pageParams(await searchParams, flashParams);
-  const [connections, overview] = await Promise.all([
+  const [connections, past, overview] = await Promise.all([
     listConnectionsForUser({ userId: user.id }),
+    listPastConnections({ userId: user.id }),
     accountsOverviewForUser({ userId: user.id }),
   ]);
+  const { zone } = resolveTimeZone(user.timeZone);
   const providers = listProviders();
 
   return (
@@ -58,11 +63,14 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
                 readsAccounts={!!findProvider(connection.providerSlug)?.accounts}
                 accounts={overview.accounts.get(connection.id)}
                 latestRead={overview.latestReads.get(connection.id)}
+                timeZone={zone}
               />
             ))}
           </ul>
         )}
       </section>
+
+      <PastConnections connections={past} providerName={providerName} timeZone={zone} />
 
       <section aria-labelledby="add-connection" className="mt-10">
         <h2 id="add-connection" className="text-lg font-medium">

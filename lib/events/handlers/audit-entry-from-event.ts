@@ -10,7 +10,11 @@ export function auditEntryFromEvent(
 ): AuditEntry {
   const info = EVENT_CATALOG[event.type];
   const reason = "reason" in event ? event.reason : null;
-  const common = { providerName, requestId: event.requestId };
+  const common = {
+    providerName,
+    requestId: event.requestId,
+    ...("revocationOutcome" in event && event.revocationOutcome ? { revocationOutcome: event.revocationOutcome } : {}),
+  };
   return {
     eventId: event.eventId,
     eventType: event.type,

@@ -1,0 +1,222 @@
+import { execFileSync } from "node:child_process";
+
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+
+import { connectAtSandboxBank, downloadText, parseCsv } from "../admin/audit-helpers";
+import { bankControl } from "../support/connections";
+import { sql } from "../support/db";
+import { e2eAdminEmail, e2eEnv, E2E_PORTS } from "../support/e2e-env";
+import { waitForEmails } from "../support/mailbox";
+import { signIn, uniqueEmail } from "../support/sign-in";
+
+const smtpControl = `http://127.0.0.1:${E2E_PORTS.smtpHttp}`;
+
+async function userByEmail(email: string) {
+  const [row] = await sql<{ id: string; timeZone: string | null }[]>`select id, time_zone as "timeZone" from users where email = ${email}`;
+  return row;
+}
+
+/** No serious or critical axe violation on the page as it is now. */
+async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
+
+test.describe("times in the viewer's zone", () => {
+  test.use({ timezoneId: "America/New_York" });
+
+  test("the browser's zone is detected, remembered and shown; it can be changed in /settings", async ({ page }) => {
+    test.setTimeout(90_000);
+    const email = uniqueEmail("zone");
+    await signIn(page, email);
+    await expect.poll(async () => (await userByEmail(email))?.timeZone).toBe("America/New_York");
+    await page.goto("/settings");
+    await expect(page.getByTestId("current-time-zone")).toContainText("America/New_York");
+    await page.getByRole("combobox", { name: "Time zone" }).selectOption("Asia/Tokyo");
+    await page.getByRole("button", { name: "Save time zone" }).click();
+    await expect(page.getByRole("main").getByRole("status")).toContainText("Asia/Tokyo");
+    await page.reload();
+    await expect(page.getByTestId("current-time-zone")).toContainText("Asia/Tokyo");
+    await page.goto("/activity");
+    await expect(page.getByText(/times in .*Asia\/Tokyo/)).toBeVisible();
+  });
+});
+
+test("a connection is renamed, then disconnected; it stays under Past connections with its revocation outcome", async ({ page }) => {
+  test.setTimeout(90_000);
+  const email = uniqueEmail("past");
+  await signIn(page, email);
+  await connectAtSandboxBank(page, { login: `past-${Date.now()}` });
+  const card = page.getByRole("listitem", { name: "Sandbox Bank" });
+  await card.getByRole("button", { name: /^Rename/ }).click();
+  await card.getByLabel("New name").fill("   ");
+  await card.getByRole("button", { name: "Save name" }).click();
+  await expect(card.getByText("Give the connection a name.")).toBeVisible();
+  await card.getByLabel("New name").fill("x".repeat(61));
+  await card.getByRole("button", { name: "Save name" }).click();
+  await expect(card.getByText("Keep the name under 60 characters.")).toBeVisible();
+  await card.getByLabel("New name").fill("Joint account");
+  await card.getByRole("button", { name: "Save name" }).click();
+
+  const renamed = page.getByRole("listitem", { name: "Joint account (Sandbox Bank)" });
+  await expect(renamed).toBeVisible();
+  await renamed.getByRole("button", { name: /^Disconnect/ }).click();
+  await renamed.getByRole("button", { name: "Yes, disconnect" }).click();
+  await expect(page.getByRole("main").getByText("Sandbox Bank disconnected.")).toBeVisible();
+
+  await page.getByText(/Past connections/).click();
+  const past = page.getByRole("listitem", { name: "Past: Joint account (Sandbox Bank)" });
+  await expect(past).toContainText("Access revoked at Sandbox Bank");
+  await expect(past).toContainText("Disconnected");
+
+  const user = await userByEmail(email);
+  await expect
+    .poll(async () => {
+      const [row] = await sql<{ outcome: string | null }[]>`
+        select metadata->>'revocationOutcome' as outcome from audit_logs where user_id = ${user!.id} and action = 'provider_disconnected'`;
+      return row?.outcome;
+    })
+    .toBe("revoked");
+  await expectAccessible(page);
+});
+
+test("another device is listed and signed out; the sign-in and sign-out show in the activity", async ({ page, browser }) => {
+  test.setTimeout(150_000);
+  const email = uniqueEmail("devices");
+  await signIn(page, email);
+  const other = await browser.newContext({ userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Version/17.0 Mobile/15E148 Safari/604.1" });
+  const otherPage = await other.newPage();
+  await signIn(otherPage, email);
+
+  await page.goto("/settings");
+  const phone = page.getByRole("listitem", { name: "Safari on iPhone" });
+  await expect(phone).toBeVisible();
+  await expect(page.getByText("This device")).toBeVisible();
+  await expectAccessible(page);
+  await phone.getByRole("button", { name: /^Sign out/ }).click();
+  await expect(page.getByRole("listitem", { name: "Safari on iPhone" })).toHaveCount(0);
+
+  await otherPage.goto("/connections");
+  await expect(otherPage).toHaveURL(/\/signin/);
+  await other.close();
+
+  await page.goto("/activity");
+  await expect(page.getByText("You signed a device out")).toBeVisible();
+  await expect(page.getByText("You signed in").first()).toBeVisible();
+});
+
+test("the activity is downloaded as CSV and NDJSON, only the user's own records", async ({ page }) => {
+  test.setTimeout(90_000);
+  const email = uniqueEmail("mydata");
+  await signIn(page, email);
+  await connectAtSandboxBank(page, { login: `mydata-${Date.now()}` });
+  const user = await userByEmail(email);
+  await page.goto("/settings");
+  const [csvDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download CSV" }).click()]);
+  const records = parseCsv(await downloadText(csvDownload));
+  expect(records.length).toBeGreaterThanOrEqual(2);
+  for (const r of records) expect(r.userId).toBe(user!.id);
+  expect(records.map((r) => r.action)).toContain("provider_connected");
+  expect(records[0]!.occurredAt).toMatch(/T.*(Z|[+-]\d\d:\d\d)$/);
+
+  const response = await page.request.get("/activity/export?format=ndjson");
+  expect(response.status()).toBe(200);
+  const lines = (await response.text()).trim().split("\n").map((l) => JSON.parse(l) as { userId?: string; type?: string });
+  for (const line of lines) if (line.type !== "checkpoint") expect(line.userId).toBe(user!.id);
+});
+
+test("an account is deleted: grants revoked at the bank, email gone, audit rows kept and the chain verified", async ({ page }) => {
+  test.setTimeout(120_000);
+  const email = uniqueEmail("delete");
+  const login = `delete-${Date.now()}`;
+  await signIn(page, email);
+  await connectAtSandboxBank(page, { login });
+  const user = (await userByEmail(email))!;
+  const before = (await sql<{ n: number }[]>`select count(*)::int as n from audit_logs where user_id = ${user.id}`)[0]!.n;
+
+  await page.goto("/settings");
+  await page.getByLabel("Type your email address to confirm").fill(`someone-else-${email}`);
+  await page.getByRole("button", { name: "Delete my account" }).click();
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("Nothing was deleted");
+  expect(await userByEmail(email)).toBeTruthy();
+
+  await page.getByLabel("Type your email address to confirm").fill(email);
+  await page.getByRole("button", { name: "Delete my account" }).click();
+  await expect(page).toHaveURL(/\/signin/);
+
+  expect(await userByEmail(email)).toBeUndefined();
+  const [row] = await sql<{ email: string; deletedAt: Date | null }[]>`select email, deleted_at as "deletedAt" from users where id = ${user.id}`;
+  expect(row!.email).not.toContain(email);
+  expect(row!.deletedAt).not.toBeNull();
+  const sessions = (await sql<{ n: number }[]>`select count(*)::int as n from sessions where user_id = ${user.id}`)[0]!.n;
+  expect(sessions).toBe(0);
+
+  const stats = await bankControl.stats();
+  expect(stats.revocations.some((r) => r.login === login)).toBe(true);
+  await waitForEmails(email, { subject: "Sandbox Bank disconnected" });
+  await waitForEmails(email, { subject: "Your Ledgerlink account was deleted" });
+
+  await expect
+    .poll(async () => (await sql<{ n: number }[]>`select count(*)::int as n from audit_logs where user_id = ${user.id}`)[0]!.n)
+    .toBeGreaterThan(before);
+  const verified = execFileSync("npx", ["tsx", "scripts/audit-verify.ts"], { env: { ...process.env, ...e2eEnv }, encoding: "utf8" });
+  expect(JSON.parse(verified.trim().split("\n").at(-1)!)).toMatchObject({ ok: true });
+});
+
+test("an admin retries a failed email once the SMTP server is back; non-admins get 404", async ({ page, browser }) => {
+  test.setTimeout(150_000);
+  const email = uniqueEmail("smtpdown");
+  await signIn(page, email);
+  await fetch(`${smtpControl}/refuse`, { method: "POST" });
+  try {
+    await connectAtSandboxBank(page, { login: `smtpdown-${Date.now()}` });
+    const user = (await userByEmail(email))!;
+    await expect
+      .poll(async () => (await sql<{ status: string }[]>`select status from email_deliveries where user_id = ${user.id} and subject = 'Sandbox Bank connected'`)[0]?.status)
+      .toBe("retrying");
+  } finally {
+    await fetch(`${smtpControl}/accept`, { method: "POST" });
+  }
+
+  expect((await page.request.get("/admin/operations")).status()).toBe(404);
+
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signIn(admin, e2eAdminEmail, { returnTo: "/admin/operations" });
+  await expect(admin.getByRole("heading", { name: "Operations", level: 1 })).toBeVisible();
+  await expectAccessible(admin);
+  const item = admin.getByRole("listitem", { name: "Email: Sandbox Bank connected" }).first();
+  await item.getByRole("button", { name: /^Retry now/ }).click();
+  // Sent: the item leaves the list (re-rendered after the action).
+  await expect(admin.getByRole("listitem", { name: "Email: Sandbox Bank connected" })).toHaveCount(0);
+  await waitForEmails(email, { subject: "Sandbox Bank connected" });
+  const [audited] = await sql<{ n: number }[]>`select count(*)::int as n from audit_logs where action = 'operation_retried'`;
+  expect(audited!.n).toBeGreaterThan(0);
+  await adminContext.close();
+});
+
+test("existing and new pages have no serious or critical accessibility violations, at phone width too", async ({ page, browser }) => {
+  test.setTimeout(240_000);
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.goto("/signin");
+  await expectAccessible(page);
+  await signIn(page, uniqueEmail("axe"));
+  for (const path of ["/connections", "/activity", "/settings"]) {
+    await page.goto(path);
+    await expectAccessible(page);
+  }
+  const adminContext = await browser.newContext({ viewport: { width: 375, height: 800 } });
+  const admin = await adminContext.newPage();
+  await signIn(admin, e2eAdminEmail, { returnTo: "/admin/audit" });
+  await expectAccessible(admin);
+  await admin.goto("/admin/operations");
+  await expectAccessible(admin);
+  const mailbox = await admin.request.get("/dev/mailbox");
+  if (mailbox.status() === 200) {
+    await admin.goto("/dev/mailbox");
+    await expectAccessible(admin);
+  }
+  await adminContext.close();
+});

@@ -1,0 +1,104 @@
+import "server-only";
+
+/**
+ * Delete my account (DESIGN.md §7): every live connection goes through the normal disconnect
+ * workflow (revocation at the bank, events, audit rows, emails), then the sessions end and
+ * the email and profile are removed. The `users` row stays as an anonymous id because the
+ * append-only audit trail is keyed by it. A last email, to the address the account had,
+ * confirms the deletion.
+ */
+import { and, eq, isNull, ne, sql } from "drizzle-orm";
+import { createElement } from "react";
+
+import { AccountDeletedEmail } from "@/components/emails/account-deleted-email";
+
+import { ExpectedError } from "../errors";
+import { disconnectConnection } from "../connections/disconnect";
+import { getDb, queryRows } from "../db/client";
+import { emailDeliveries, providerConnections, sessions, users, verificationTokens } from "../db/schema";
+import { deliverEmailOnce } from "../email/email-deliveries";
+import { renderEmailMessage } from "../email/render-email-message";
+import { dispatchEvent } from "../events/emit";
+import { parseEvent } from "../events/event-schemas";
+import { uuidv7 } from "../db/uuid-v7";
+import { getLogger } from "../logger";
+
+export interface DeleteAccountResult {
+  disconnected: number;
+  /** Connections whose disconnect did not go through (the account is then kept). */
+  failed: number;
+}
+
+/** The address a deleted account is left with: unique, and undeliverable by RFC 2606. */
+export function deletedEmail(userId: string): string {
+  return `deleted-${userId}@deleted.invalid`;
+}
+
+export async function deleteAccount({ userId, confirmEmail }: { userId: string; confirmEmail: string }): Promise<DeleteAccountResult> {
+  const db = await getDb();
+  const [user] = await db.select({ email: users.email }).from(users).where(and(eq(users.id, userId), isNull(users.deletedAt)));
+  if (!user) throw new ExpectedError("account_not_found", "This account no longer exists.");
+  if (confirmEmail.trim().toLowerCase() !== user.email.toLowerCase()) {
+    throw new ExpectedError("confirmation_mismatch", "That is not your account's email address. Nothing was deleted.");
+  }
+
+  const live = await db
+    .select({ id: providerConnections.id })
+    .from(providerConnections)
+    .where(and(eq(providerConnections.userId, userId), ne(providerConnections.status, "disconnected")));
+  let disconnected = 0;
+  for (const { id } of live) {
+    const result = await disconnectConnection({ userId, connectionId: id });
+    if (result.ok) disconnected += 1;
+  }
+  const failed = live.length - disconnected;
+  if (failed > 0) {
+    throw new ExpectedError("disconnect_failed", "We could not disconnect every connection, so your account was kept. Please try again.");
+  }
+  // The disconnect emails go to the address the account has now: send them before it is removed
+  // (their handlers are idempotent, so the after-response dispatch that follows adds nothing).
+  await finishPendingEvents(userId);
+
+  const now = new Date();
+  const { html, text } = await renderEmailMessage(
+    createElement(AccountDeletedEmail, { occurredAt: now.toISOString(), disconnected }),
+  );
+  await deliverEmailOnce({
+    eventId: uuidv7(now.getTime()),
+    template: "account-deleted",
+    correlationId: null,
+    userId,
+    to: user.email,
+    subject: "Your Ledgerlink account was deleted",
+    html,
+    text,
+  });
+
+  const anonymous = deletedEmail(userId);
+  await db.transaction(async (tx) => {
+    await tx.delete(sessions).where(eq(sessions.userId, userId));
+    await tx.delete(verificationTokens).where(eq(verificationTokens.identifier, user.email));
+    await tx
+      .update(users)
+      .set({ email: anonymous, name: null, image: null, emailVerified: null, timeZone: null, deletedAt: now })
+      .where(eq(users.id, userId));
+    // Sent messages need no address any more; one still retrying keeps it until it is sent or fails.
+    await tx
+      .update(emailDeliveries)
+      .set({ toAddress: anonymous })
+      .where(and(eq(emailDeliveries.userId, userId), eq(emailDeliveries.status, "sent")));
+  });
+  getLogger().info({ userId, disconnected }, "account deleted");
+  return { disconnected, failed };
+}
+
+async function finishPendingEvents(userId: string): Promise<void> {
+  const db = await getDb();
+  const rows = await queryRows<{ payload: unknown }>(
+    db,
+    sql`select payload from event_outbox
+        where processed_at is null and dead_at is null and payload->>'userId' = ${userId}
+        order by created_at`,
+  );
+  for (const row of rows) await dispatchEvent(parseEvent(row.payload));
+}
