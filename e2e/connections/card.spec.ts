@@ -1,6 +1,6 @@
 import { expect, test, type Locator } from "@playwright/test";
 
-import { MANUAL_REFRESH_RATE_LIMIT } from "../../lib/connections/refresh-now";
+import { MANUAL_REFRESH_RATE_LIMIT } from "../../lib/connections/refresh-now-limit";
 import { formatDateTime } from "../../lib/format";
 import { sql } from "../support/db";
 import { bankControl, consentAtBank, uniqueLogin } from "../support/connections";
