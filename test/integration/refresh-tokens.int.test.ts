@@ -140,7 +140,8 @@ describe("refresh", () => {
     expect(await row(connectionId)).toMatchObject({ status: "active", refreshFailures: 0, nextRefreshAttemptAt: null });
   });
 
-  test("the cron route refuses a missing or wrong secret and answers a summary with the right one", async () => {
+  // Three connects and a whole sweep: give it room on a loaded machine.
+  test("the cron route refuses a missing or wrong secret and answers a summary with the right one", { timeout: 90_000 }, async () => {
     const url = "http://localhost/api/cron/refresh-tokens";
     expect((await cronRoute(new Request(url), undefined)).status).toBe(401);
     expect((await cronRoute(new Request(url, { headers: { authorization: "Bearer wrong" } }), undefined)).status).toBe(401);
