@@ -10,9 +10,10 @@ import { createEvent } from "../events/create-event";
 import { emitNow } from "../events/emit";
 import { consumeRateLimit } from "../rate-limit";
 import { findOwnedConnection } from "./queries";
+import { MANUAL_REFRESH_RATE_LIMIT } from "./refresh-now-limit";
 import { refreshConnection, type RefreshOutcome } from "./refresh-connection";
 
-export const MANUAL_REFRESH_RATE_LIMIT = { limit: 10, windowSeconds: 10 * 60 };
+export { MANUAL_REFRESH_RATE_LIMIT };
 
 export async function refreshNow({ userId, connectionId }: { userId: string; connectionId: string }): Promise<RefreshOutcome> {
   const db = await getDb();

@@ -166,6 +166,27 @@ describe("connect", () => {
     expect(second?.status).toBe("pending");
   });
 
+  test("a state older than its 10 minutes is invalid_state: no code exchange, the connection stays pending", async () => {
+    const user = await createTestUser();
+    const login = uniqueLogin("erin");
+    const { authorizationUrl } = await asUser(user.id, () => startConnect({ userId: user.id, providerSlug: "sandbox-bank" }));
+    const callbackUrl = await authorizeInSandboxBank(new URL(authorizationUrl), { username: login });
+    const db = await getDb();
+    // The user took longer than OAUTH_STATE_TTL_SECONDS at the bank.
+    await db
+      .update(oauthStates)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(oauthStates.stateHash, hashState(callbackUrl.searchParams.get("state")!)));
+
+    expect(await asUser(user.id, () => completeConnect({ userId: user.id, providerSlug: "sandbox-bank", callbackUrl }))).toMatchObject({
+      ok: false,
+      reason: "invalid_state",
+    });
+    expect((await bank.control().stats()).tokenRequests.byAccount[login]?.authorizationCode ?? 0).toBe(0);
+    const rows = await db.select().from(providerConnections).where(eq(providerConnections.userId, user.id));
+    expect(rows.map((r) => [r.status, r.accessTokenEnc])).toEqual([["pending", null]]);
+  });
+
   test("connect attempts are rate-limited per user: the sixth in ten minutes is refused", async () => {
     const user = await createTestUser();
     for (let i = 0; i < 5; i += 1) {

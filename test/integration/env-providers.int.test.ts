@@ -3,11 +3,14 @@
  * PROVIDER_<SLUG>_ISSUER, one by explicit endpoints. Both are real OAuth servers here (a
  * second Sandbox Bank playing "Acme Bank"); connect and disconnect must work end to end.
  */
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, test } from "vitest";
 
 import { completeConnect } from "@/lib/connections/complete-connect";
 import { disconnectConnection } from "@/lib/connections/disconnect";
 import { startConnect } from "@/lib/connections/start-connect";
+import { getDb } from "@/lib/db/client";
+import { providerConnections } from "@/lib/db/schema";
 import { getProviders } from "@/lib/providers/get-providers";
 import { authorizeInSandboxBank } from "@/lib/providers/sandbox-bank/consent-driver";
 import { sandboxControl } from "@/lib/providers/sandbox-bank/control-client";
@@ -80,4 +83,20 @@ test.each(["acme-bank", "acme-direct"])("%s: connect, then disconnect with revoc
   const stats = await sandboxControl({ issuer: ACME, secret: "acme-control" }).stats();
   expect(stats.tokenRequests.byAccount[login]?.authorizationCode).toBe(1);
   expect(stats.revocations.filter((r) => r.login === login)).toHaveLength(1);
+});
+
+test("a state minted for one provider, brought back to another provider's callback, is invalid_state and asks neither", async () => {
+  const user = await createTestUser();
+  const login = `acme-${Math.random().toString(36).slice(2, 8)}`;
+  const result = await runWithRequestContext({ actor: { type: "user", userId: user.id } }, async () => {
+    const { authorizationUrl } = await startConnect({ userId: user.id, providerSlug: "acme-bank" });
+    const callbackUrl = await authorizeInSandboxBank(new URL(authorizationUrl), { username: login });
+    return completeConnect({ userId: user.id, providerSlug: "acme-direct", callbackUrl });
+  });
+  expect(result).toMatchObject({ ok: false, reason: "invalid_state" });
+  const stats = await sandboxControl({ issuer: ACME, secret: "acme-control" }).stats();
+  expect(stats.tokenRequests.byAccount[login]?.authorizationCode ?? 0).toBe(0);
+  const db = await getDb();
+  const rows = await db.select().from(providerConnections).where(eq(providerConnections.userId, user.id));
+  expect(rows.map((r) => [r.providerSlug, r.status])).toEqual([["acme-bank", "pending"]]);
 });

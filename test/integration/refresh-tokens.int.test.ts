@@ -2,7 +2,7 @@
  * Token refresh against the real Sandbox Bank (refresh-token rotation and reuse detection on):
  * the sweep, the race, the failures only the user can fix, and the transient ones.
  */
-import { eq } from "drizzle-orm";
+import { and, eq, notInArray } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
 
 import { GET as cronRoute } from "@/app/api/cron/refresh-tokens/route";
@@ -140,12 +140,37 @@ describe("refresh", () => {
     expect(await row(connectionId)).toMatchObject({ status: "active", refreshFailures: 0, nextRefreshAttemptAt: null });
   });
 
-  test("the cron route refuses a missing or wrong secret and answers a summary with the right one", async () => {
+  // Three connects and a whole sweep: give it room on a loaded machine.
+  test("the cron route refuses a missing or wrong secret and answers a summary with the right one", { timeout: 90_000 }, async () => {
     const url = "http://localhost/api/cron/refresh-tokens";
     expect((await cronRoute(new Request(url), undefined)).status).toBe(401);
     expect((await cronRoute(new Request(url, { headers: { authorization: "Bearer wrong" } }), undefined)).status).toBe(401);
+
+    // A known world: earlier sweeps' leftovers settled, every other connection not due, then
+    // one due connection that refreshes, one the bank refuses (503), one still backing off.
+    await runRefreshSweep({ recover: false });
+    const ok = await dueConnection(uniqueLogin("vic"));
+    const failingLogin = uniqueLogin("wes");
+    const failing = await dueConnection(failingLogin);
+    const backingOff = await dueConnection(uniqueLogin("xan"));
+    const db = await getDb();
+    await db
+      .update(providerConnections)
+      .set({ accessTokenExpiresAt: new Date(Date.now() + 24 * 3600 * 1000) })
+      .where(and(eq(providerConnections.status, "active"), notInArray(providerConnections.id, [ok.connectionId, failing.connectionId, backingOff.connectionId])));
+    await db
+      .update(providerConnections)
+      .set({ nextRefreshAttemptAt: new Date(Date.now() + 3600 * 1000), refreshFailures: 1 })
+      .where(eq(providerConnections.id, backingOff.connectionId));
+    await bank.control().setAccount(failingLogin, { tokenEndpoint: "unavailable" });
+
     const response = await cronRoute(new Request(url, { headers: { authorization: `Bearer ${getEnv().CRON_SECRET}` } }), undefined);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ refreshed: expect.any(Number), failed: expect.any(Number), skipped: expect.any(Number), took: expect.any(Number) });
+    const summary = await response.json();
+    expect(summary).toMatchObject({ refreshed: 1, failed: 1, skipped: 0, abandonedConnects: 0, reauthWarnings: 0 });
+    expect(summary.took).toBeGreaterThanOrEqual(0);
+    expect(await row(ok.connectionId)).toMatchObject({ status: "active", refreshFailures: 0 });
+    expect(await row(failing.connectionId)).toMatchObject({ status: "active", refreshFailures: 1, statusReason: "provider_unavailable" });
+    expect(await row(backingOff.connectionId)).toMatchObject({ refreshFailures: 1, lastRefreshedAt: null });
   });
 });

@@ -75,8 +75,9 @@ describe("the email handler, against a real SMTP server", () => {
     await emitNow(createEvent("ProviderTokenRefreshFailed", { ...connection(), reason: "provider_revoked", needsUserAction: true }));
     await emitNow(createEvent("ProviderTokenRefreshFailed", { ...connection(), reason: "network_error", needsUserAction: false }));
     await emitNow(createEvent("ProviderTokenRefreshSucceeded", connection()));
-    const mails = await smtp.waitFor(2);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Barrier, not a sleep: each emitNow returned after its handlers, and the capture stores a
+    // message before it answers the sender, so every email these events cause is already here.
+    const mails = smtp.messages;
     expect(smtp.messages.map((m) => m.subject).sort()).toEqual(["Reconnect Sandbox Bank", "Sandbox Bank disconnected"]);
     const reconnect = mails.find((m) => m.subject.startsWith("Reconnect"))!;
     expect(reconnect.text).toContain("The provider withdrew Ledgerlink's access.");
@@ -89,7 +90,7 @@ describe("the email handler, against a real SMTP server", () => {
     await dispatchEvent(event);
     await recoverEvents({ olderThanMs: 0, now: later(24 * 60 * MINUTE) });
     await dispatchEvent(event);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Every run above was awaited (a send completes only after the capture stored it): count now.
     expect(smtp.messages.filter((m) => m.messageId?.includes(event.eventId))).toHaveLength(1);
     expect(await deliveryOf(event.eventId)).toHaveLength(1);
   });
@@ -128,7 +129,7 @@ describe("the email handler, against a real SMTP server", () => {
     await smtp.waitFor(1);
     await recoverEvents({ olderThanMs: 0, now: later(60 * MINUTE) });
     await dispatchEvent(event);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Barrier as above: the recovery pass and the dispatch were awaited.
     expect(smtp.messages.filter((m) => m.messageId === `<${event.eventId}.provider-disconnected@${messageIdDomain()}>`)).toHaveLength(1);
     expect(await deliveryOf(event.eventId)).toMatchObject([{ status: "sent", attempts: 3 }]);
   });
