@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { getDb } from "../db/client";
 import type { ProviderConnection } from "../db/schema";
 import { createEvent } from "../events/create-event";
+import { emitCollapsed } from "../events/emit-collapsed";
 import { emitNow, withEvents } from "../events/emit";
 import type { DisconnectionFailureReason } from "../failure-reasons";
 import { getLogger } from "../logger";
@@ -28,12 +29,20 @@ export async function disconnectConnection({ userId, connectionId }: { userId: s
   const providerSlug = live?.providerSlug ?? "unknown";
   const base = { userId, connectionId, providerId: providerSlug, providerSlug };
 
+  if (!live) {
+    // An id that is not theirs (or no longer live) belongs to no run: collapsed, so repeating
+    // it cannot flood the audit log.
+    await emitCollapsed(userId, [
+      createEvent("ProviderDisconnectionAttempted", base, { correlationId }),
+      createEvent("ProviderDisconnectionFailed", { ...base, reason: "connection_not_found" }, { correlationId }),
+    ]);
+    return { ok: false, reason: "connection_not_found" };
+  }
   await emitNow(createEvent("ProviderDisconnectionAttempted", base, { correlationId }));
   const fail = async (reason: DisconnectionFailureReason): Promise<DisconnectResult> => {
     await emitNow(createEvent("ProviderDisconnectionFailed", { ...base, reason }, { correlationId }));
     return { ok: false, reason };
   };
-  if (!live) return fail("connection_not_found");
 
   let revocation: RevocationOutcome = "no_credentials";
   try {
