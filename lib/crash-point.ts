@@ -33,11 +33,15 @@ export function crashPoint(point: CrashPointName): void {
   if (hook) hook(point);
 }
 
-/** Tests only: crash (throw SimulatedCrash) the next time `point` is reached. Returns the undo. */
-export function crashAt(point: CrashPointName): () => void {
+/**
+ * Tests only: crash (throw SimulatedCrash) the `nth` time `point` is reached from now (default:
+ * the first). Returns the undo.
+ */
+export function crashAt(point: CrashPointName, { nth = 1 }: { nth?: number } = {}): () => void {
   if (env.NODE_ENV !== "test") throw new Error("crash points exist only in tests");
+  let seen = 0;
   hook = (reached) => {
-    if (reached !== point) return;
+    if (reached !== point || ++seen < nth) return;
     hook = null;
     throw new SimulatedCrash(reached);
   };

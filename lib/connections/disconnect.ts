@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 
+import { isSimulatedCrash } from "../crash-point";
 import { getDb } from "../db/client";
 import type { ProviderConnection } from "../db/schema";
 import { createEvent } from "../events/create-event";
@@ -58,6 +59,7 @@ export async function disconnectConnection({ userId, connectionId }: { userId: s
     });
     if (!done) return fail("connection_not_found");
   } catch (error) {
+    if (isSimulatedCrash(error)) throw error; // a crash test's kill is not a database error
     getLogger().error({ err: error, connectionId }, "disconnect failed in the database");
     return fail("database_error");
   }
