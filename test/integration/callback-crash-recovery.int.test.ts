@@ -220,7 +220,8 @@ describe("someone else's state, a disconnect in flight, a stale pending row", ()
 
   test("a connection disconnected while its flow was at the bank: the tokens just received are revoked, the run gets an outcome", async () => {
     const user = await createTestUser();
-    const flow = await startAndConsent(user.id, login("inflight"));
+    const username = login("inflight");
+    const flow = await startAndConsent(user.id, username);
     const disconnected = await asUser(user.id, () => disconnectConnection({ userId: user.id, connectionId: flow.connectionId }));
     expect(disconnected.ok).toBe(true);
 
@@ -230,6 +231,8 @@ describe("someone else's state, a disconnect in flight, a stale pending row", ()
     expect(await auditActions(flow.correlationId)).toEqual(["provider_connection_attempted", "provider_connection_failed"]);
     const revokedLine = logs.lines.find((l) => l.connectionId === flow.connectionId && l.msg === "callback's grant not stored; revoked at the provider");
     expect(revokedLine?.revocation).toBe("revoked");
+    // The bank saw the revocation of this login's grant.
+    expect((await bank.control().stats()).revocations.filter((r) => r.login === username)).toHaveLength(1);
   });
 
   test("a pending row past the state's lifetime with no state left is failed by the sweep, with an outcome event", async () => {
