@@ -68,7 +68,14 @@ for (const { name, options, reason, message } of [
   });
 }
 
-test("a forged or replayed state is refused as invalid_state", async ({ page }) => {
+async function collapsedOf(email: string, action: string) {
+  const [row] = await sql<{ count: number }[]>`
+    select coalesce(sum(c.count), 0)::int as count from audit_collapsed c join users u on u.id = c.user_id
+    where u.email = ${email} and c.action = ${action}`;
+  return row?.count ?? 0;
+}
+
+test("a forged or replayed state is refused as invalid_state, and repeats collapse into one audit row and a count", async ({ page }) => {
   const email = uniqueEmail("state");
   await signIn(page, email);
 
@@ -82,9 +89,12 @@ test("a forged or replayed state is refused as invalid_state", async ({ page }) 
   await page.goto("/connections/callback/sandbox-bank?code=forged-code&state=forged-state");
   await expect(page.getByRole("main").getByRole("alert")).toContainText("Sandbox Bank was not connected");
 
-  await expect
-    .poll(async () => (await auditOf(email, "connect")).filter((a) => a.outcome === "failed").map((a) => a.reason))
-    .toEqual(["invalid_state", "invalid_state"]);
+  await page.goto("/connections/callback/sandbox-bank"); // no state at all
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("Sandbox Bank was not connected");
+
+  // Three requests that belong to no run of this user: one audit row, counted three times.
+  await expect.poll(() => collapsedOf(email, "provider_connection_failed")).toBe(3);
+  expect((await auditOf(email, "connect")).filter((a) => a.outcome === "failed").map((a) => a.reason)).toEqual(["invalid_state"]);
   expect((await connectionsOf(email)).map((c) => c.status)).toEqual(["active"]);
 });
 

@@ -4,9 +4,11 @@
  */
 import { randomUUID } from "node:crypto";
 
+import { isSimulatedCrash } from "../crash-point";
 import { getDb } from "../db/client";
 import type { ProviderConnection } from "../db/schema";
 import { createEvent } from "../events/create-event";
+import { emitCollapsed } from "../events/emit-collapsed";
 import { emitNow, withEvents } from "../events/emit";
 import type { DisconnectionFailureReason } from "../failure-reasons";
 import { getLogger } from "../logger";
@@ -28,12 +30,20 @@ export async function disconnectConnection({ userId, connectionId }: { userId: s
   const providerSlug = live?.providerSlug ?? "unknown";
   const base = { userId, connectionId, providerId: providerSlug, providerSlug };
 
+  if (!live) {
+    // An id that is not theirs (or no longer live) belongs to no run: collapsed, so repeating
+    // it cannot flood the audit log.
+    await emitCollapsed(userId, [
+      createEvent("ProviderDisconnectionAttempted", base, { correlationId }),
+      createEvent("ProviderDisconnectionFailed", { ...base, reason: "connection_not_found" }, { correlationId }),
+    ]);
+    return { ok: false, reason: "connection_not_found" };
+  }
   await emitNow(createEvent("ProviderDisconnectionAttempted", base, { correlationId }));
   const fail = async (reason: DisconnectionFailureReason): Promise<DisconnectResult> => {
     await emitNow(createEvent("ProviderDisconnectionFailed", { ...base, reason }, { correlationId }));
     return { ok: false, reason };
   };
-  if (!live) return fail("connection_not_found");
 
   let revocation: RevocationOutcome = "no_credentials";
   try {
@@ -50,6 +60,7 @@ export async function disconnectConnection({ userId, connectionId }: { userId: s
     });
     if (!done) return fail("connection_not_found");
   } catch (error) {
+    if (isSimulatedCrash(error)) throw error; // a crash test's kill is not a database error
     getLogger().error({ err: error, connectionId }, "disconnect failed in the database");
     return fail("database_error");
   }

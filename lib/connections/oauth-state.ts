@@ -5,11 +5,11 @@
  */
 import { createHash } from "node:crypto";
 
-import { eq, inArray, lt } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt } from "drizzle-orm";
 
 import type { Executor, Transaction } from "../db/client";
 import { oauthStates } from "../db/schema";
-import { openCodeVerifier, sealCodeVerifier } from "../providers/token-vault";
+import { openCodeVerifier, openPendingGrant, sealCodeVerifier, sealPendingGrant, type PendingGrant } from "../providers/token-vault";
 
 export const OAUTH_STATE_TTL_SECONDS = 10 * 60;
 
@@ -45,7 +45,8 @@ export async function saveOAuthState(
   });
 }
 
-export interface ConsumedState {
+export interface ClaimedState {
+  stateHash: string;
   userId: string;
   providerSlug: string;
   connectionId: string;
@@ -56,14 +57,24 @@ export interface ConsumedState {
 }
 
 /**
- * Takes the state out of the database in one statement, so a replayed callback finds
- * nothing: exactly one request can ever consume a given state.
+ * Claims the caller's own, unclaimed state in one statement: exactly one request can ever
+ * claim a given state, and a state minted for someone else is not touched (its owner's flow
+ * goes on). The row stays until the flow has its outcome (`releaseOAuthState`), so a crash
+ * after the claim leaves it for the sweep.
  */
-export async function consumeOAuthState(db: Executor, state: string, now = new Date()): Promise<ConsumedState | null> {
+export async function claimOAuthState(
+  db: Executor,
+  { state, userId, now = new Date() }: { state: string; userId: string; now?: Date },
+): Promise<ClaimedState | null> {
   const stateHash = hashState(state);
-  const [row] = await db.delete(oauthStates).where(eq(oauthStates.stateHash, stateHash)).returning();
+  const [row] = await db
+    .update(oauthStates)
+    .set({ claimedAt: now })
+    .where(and(eq(oauthStates.stateHash, stateHash), eq(oauthStates.userId, userId), isNull(oauthStates.claimedAt)))
+    .returning();
   if (!row) return null;
   return {
+    stateHash,
     userId: row.userId,
     providerSlug: row.providerSlug,
     connectionId: row.connectionId,
@@ -74,9 +85,29 @@ export async function consumeOAuthState(db: Executor, state: string, now = new D
   };
 }
 
-/** Removes states that expired (flows that never came back) and answers them; rows another sweep holds are skipped. */
+/** Keeps the grant just obtained (sealed) on the claimed state until activation. */
+export async function keepPendingGrant(db: Executor, stateHash: string, grant: PendingGrant): Promise<void> {
+  await db.update(oauthStates).set({ grantEnc: sealPendingGrant(stateHash, grant) }).where(eq(oauthStates.stateHash, stateHash));
+}
+
+/**
+ * Deletes the state as its flow gets an outcome, in the outcome's transaction. False when
+ * the sweep took it first (the sweep then gave the outcome and revoked the grant it held).
+ */
+export async function releaseOAuthState(tx: Transaction, stateHash: string): Promise<boolean> {
+  const rows = await tx.delete(oauthStates).where(eq(oauthStates.stateHash, stateHash)).returning({ stateHash: oauthStates.stateHash });
+  return rows.length > 0;
+}
+
+/**
+ * Removes states that expired (flows that never came back, or callbacks that died after the
+ * claim) and answers them; rows another sweep or a callback in its outcome holds are skipped.
+ */
 export async function takeExpiredOAuthStates(tx: Transaction, { now, limit }: { now: Date; limit: number }) {
   const expired = await tx.select().from(oauthStates).where(lt(oauthStates.expiresAt, now)).limit(limit).for("update", { skipLocked: true });
   if (expired.length > 0) await tx.delete(oauthStates).where(inArray(oauthStates.stateHash, expired.map((s) => s.stateHash)));
-  return expired;
+  return expired.map((row) => ({
+    ...row,
+    grant: row.grantEnc ? openPendingGrant(row.stateHash, row.grantEnc) : null,
+  }));
 }

@@ -17,11 +17,17 @@ import { connectionsNeedingReauthWarning, markReauthWarningSent } from "./querie
 
 export const REAUTH_WARNING_TEMPLATE = "reconnect-soon";
 
-export async function sendReauthWarnings(now = new Date(), limit = 500): Promise<number> {
+/**
+ * `deadline` (a `performance.now()` value): no warning starts after it; the rest wait for the
+ * next sweep (they stay unmarked). Answers how many were sent.
+ */
+export async function sendReauthWarnings(now = new Date(), limit = 500, deadline = Infinity): Promise<number> {
   const horizon = new Date(now.getTime() + env.REAUTH_WARNING_HOURS * 3600 * 1000);
   const due = await connectionsNeedingReauthWarning({ now, horizon, limit });
 
+  let sent = 0;
   for (const connection of due) {
+    if (performance.now() > deadline) break;
     const expiresAt = connection.expiresAt!;
     const name = providerName(connection.providerSlug);
     const message = await renderEmailMessage(
@@ -46,8 +52,9 @@ export async function sendReauthWarnings(now = new Date(), limit = 500): Promise
       now,
     );
     await markReauthWarningSent({ connectionId: connection.id, now });
+    sent += 1;
   }
-  return due.length;
+  return sent;
 }
 
 /** A stable UUID per (connection, expiry): one warning per expiry, however many sweeps. */

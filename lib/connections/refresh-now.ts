@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { ExpectedError } from "../errors";
 import { getDb } from "../db/client";
 import { createEvent } from "../events/create-event";
-import { emitNow } from "../events/emit";
+import { emitCollapsed } from "../events/emit-collapsed";
 import { consumeRateLimit } from "../rate-limit";
 import { findOwnedConnection } from "./queries";
 import { MANUAL_REFRESH_RATE_LIMIT } from "./refresh-now-limit";
@@ -26,10 +26,11 @@ export async function refreshNow({ userId, connectionId }: { userId: string; con
   if (!rate.allowed) {
     const correlationId = randomUUID();
     const base = { userId, connectionId, providerId: connection.providerSlug, providerSlug: connection.providerSlug };
-    await emitNow(createEvent("ProviderTokenRefreshAttempted", base, { correlationId }));
-    await emitNow(
+    // One audited attempt per window and a count: repeating it cannot flood the log.
+    await emitCollapsed(userId, [
+      createEvent("ProviderTokenRefreshAttempted", base, { correlationId }),
       createEvent("ProviderTokenRefreshFailed", { ...base, reason: "rate_limited", needsUserAction: false }, { correlationId }),
-    );
+    ]);
     throw new ExpectedError("rate_limited", "You have refreshed several times in a short while. Please wait a few minutes.");
   }
   return refreshConnection({ connectionId, lock: "wait", force: true });

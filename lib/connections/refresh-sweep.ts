@@ -40,7 +40,7 @@ export interface SweepOptions {
    */
   concurrency?: number;
   /**
-   * Stop starting refreshes after this long (the rest wait for the next sweep): a sweep
+   * Stop starting work after this long, in every phase (the rest waits for the next sweep): a sweep
    * killed mid-flight (Vercel's maxDuration) would roll back tokens the provider already
    * rotated. Default: 240 s, under the cron route's 300 s less two provider timeouts.
    */
@@ -81,10 +81,13 @@ export async function runRefreshSweep({
         });
     });
 
-    const abandonedConnects = await closeAbandonedConnects(now);
-    const reauthWarnings = await sendReauthWarnings(now);
+    // Every phase keeps to the same deadline: an unanswering SMTP server must not push the
+    // cron past its maxDuration (each send is bounded by its own SMTP timeouts).
+    const inTime = () => performance.now() <= deadline;
+    const abandonedConnects = inTime() ? await closeAbandonedConnects(now) : 0;
+    const reauthWarnings = inTime() ? await sendReauthWarnings(now, 500, deadline) : 0;
     await pruneRateLimits(new Date(now.getTime() - 24 * 3600 * 1000));
-    const recovery = recover ? await recoverEvents() : null;
+    const recovery = recover && inTime() ? await recoverEvents({ deadline }) : null;
     await checkpointAfterSweep();
 
     const summary: SweepSummary = {

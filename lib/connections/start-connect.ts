@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { ExpectedError } from "../errors";
 import { getDb } from "../db/client";
 import { createEvent } from "../events/create-event";
+import { emitCollapsed } from "../events/emit-collapsed";
 import { emitNow } from "../events/emit";
 import { reasonText } from "../failure-reasons";
 import { findProvider } from "../providers/find-provider";
@@ -34,21 +35,27 @@ export async function startConnect(input: StartConnectInput): Promise<{ authoriz
 
   const correlationId = randomUUID();
   const base = { userId: input.userId, providerId: provider.slug, providerSlug: provider.slug };
-  await emitNow(createEvent("ProviderConnectionAttempted", base, { correlationId }));
 
-  const fail = async (reason: "rate_limited" | "provider_unavailable" | "oauth_error", message: string) => {
-    await emitNow(createEvent("ProviderConnectionFailed", { ...base, reason }, { correlationId }));
-    return new ExpectedError(reason, message);
-  };
-
+  // Checked before any event: attempts past the limit collapse into one audited attempt
+  // per window and a count (lib/events/emit-collapsed.ts), so they cannot flood the log.
   const rate = await consumeRateLimit({ key: `connect:${input.userId}`, ...CONNECT_RATE_LIMIT });
   if (!rate.allowed) {
+    await emitCollapsed(input.userId, [
+      createEvent("ProviderConnectionAttempted", base, { correlationId }),
+      createEvent("ProviderConnectionFailed", { ...base, reason: "rate_limited" }, { correlationId }),
+    ]);
     const minutes = Math.ceil(rate.retryAfterSeconds / 60);
-    throw await fail(
+    throw new ExpectedError(
       "rate_limited",
       `You have started several connections in a short time. Please try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
     );
   }
+
+  await emitNow(createEvent("ProviderConnectionAttempted", base, { correlationId }));
+  const fail = async (reason: "provider_unavailable" | "oauth_error", message: string) => {
+    await emitNow(createEvent("ProviderConnectionFailed", { ...base, reason }, { correlationId }));
+    return new ExpectedError(reason, message);
+  };
 
   let request: Awaited<ReturnType<typeof createAuthorizationRequest>>;
   try {

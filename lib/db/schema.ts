@@ -179,8 +179,31 @@ export const oauthStates = pgTable(
     correlationId: uuid("correlation_id").notNull(),
     createdAt: createdAt(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    /**
+     * Set when the callback claims the state (single use); the row itself stays until the
+     * flow has its outcome, so a crash mid-callback leaves it for the sweep to close.
+     */
+    claimedAt: timestamp("claimed_at", { withTimezone: true }),
+    /** The grant the code exchange returned, sealed, kept until activation so the sweep can revoke it after a crash. */
+    grantEnc: text("grant_enc"),
   },
   (t) => [index("oauth_states_expires_idx").on(t.expiresAt)],
+);
+
+/**
+ * Rejected requests that cannot belong to anyone or were rate-limited, collapsed: the first
+ * in a window is audited, the rest only counted here (audit_logs stays append-only).
+ */
+export const auditCollapsed = pgTable(
+  "audit_collapsed",
+  {
+    userId: text("user_id").notNull(),
+    action: text("action").notNull(),
+    windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
+    /** Requests in the window, the audited first one included. */
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.action, t.windowStart] })],
 );
 
 /** Fixed-window counters shared by every instance (serverless has no shared memory). */

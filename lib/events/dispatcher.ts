@@ -7,6 +7,7 @@
  * It is storage-agnostic: a `RunStore` persists what happened (lib/events/handler-run-store.ts
  * writes `event_handler_runs` and the outbox row; tests and the benchmark use their own).
  */
+import { crashPoint, isSimulatedCrash } from "../crash-point";
 import { getLogger } from "../logger";
 import { getRequestContext, runWithRequestContext } from "../request-context";
 import type { DomainEvent, DomainEventType } from "./events";
@@ -102,6 +103,7 @@ export function createDispatcher({
       } catch (error) {
         outcomes.push({ handler: handler.name, error: error ?? new Error("handler threw a nullish value") });
       }
+      if (handler.name === "audit") crashPoint("events:after-audit-handler");
     }
 
     const now = (options.now ?? (() => new Date()))();
@@ -144,6 +146,8 @@ export function createDispatcher({
       // Every line a handler logs carries the event's correlation id, in a request or not.
       const run$ = () =>
         run(event, options).catch((error: unknown) => {
+          // A test's simulated crash stops everything, as a killed process would.
+          if (isSimulatedCrash(error)) throw error;
           // Unreachable by design; the promise to callers is "never throws".
           getLogger().error({ err: error, eventId: event.eventId }, "event dispatch failed");
           return { processed: false, ran: [], failed: [], dead: [], recorded: false };

@@ -7,6 +7,7 @@
  */
 import { after } from "next/server";
 
+import { crashPoint } from "../crash-point";
 import { getDb, type Executor, type Transaction } from "../db/client";
 import { groupCommit } from "../db/group-commit";
 import { eventOutbox } from "../db/schema";
@@ -44,6 +45,7 @@ export async function withEvents<T>(
     if (emitted.length > 0) await recordEvent(tx, ...emitted);
     return value;
   });
+  crashPoint("events:after-commit");
   if (emitted.length > 0) await dispatchAfterCommit(emitted, handlers);
   return result;
 }

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { getDb } from "../db/client";
-import { auditLogs, emailDeliveries, eventHandlerRuns, eventOutbox, providerConnections } from "../db/schema";
+import { auditLogs, emailDeliveries, eventHandlerRuns, eventOutbox } from "../db/schema";
 import { captureLogs, type LogCapture } from "@/test/support/log-capture";
 import { createTestUser } from "@/test/support/test-users";
 import { createEvent } from "./create-event";
@@ -50,58 +50,8 @@ async function stateOf(eventId: string) {
   };
 }
 
-describe("durability: a process that dies right after the commit", () => {
-  it("loses neither the audit row nor the email: the recovery pass finishes the work", async () => {
-    const db = await getDb();
-    const event = connectedEvent();
-    // The use-case: the state change and its outcome event commit together...
-    const completeConnect = async () => {
-      await db.transaction(async (tx) => {
-        await tx.insert(providerConnections).values({
-          id: event.connectionId,
-          userId: user.id,
-          providerSlug: "sandbox-bank",
-          alias: `crash-${event.connectionId.slice(0, 8)}`,
-          status: "active",
-        });
-        await recordEvent(tx, event);
-      });
-      // ...and the process is killed before `dispatchEvent(event)` runs.
-      throw new Error("SIGKILL");
-    };
-    await expect(completeConnect()).rejects.toThrow("SIGKILL");
-
-    let state = await stateOf(event.eventId);
-    expect(state.outbox?.processedAt).toBeNull();
-    expect(state.audits).toHaveLength(0);
-    expect(state.emails).toHaveLength(0);
-
-    // A young event is left to the dispatch that may still be running in its request.
-    await recoverEvents({ olderThanMs: 60_000 });
-    expect((await stateOf(event.eventId)).audits).toHaveLength(0);
-
-    logs = captureLogs();
-    const summary = await recoverEvents({ olderThanMs: 0 });
-    expect(summary.dispatched).toBeGreaterThanOrEqual(1);
-    state = await stateOf(event.eventId);
-    expect(state.outbox?.processedAt).toBeInstanceOf(Date);
-    expect(state.runs).toEqual({
-      logging: { status: "succeeded", attempts: 1, lastError: null },
-      audit: { status: "succeeded", attempts: 1, lastError: null },
-      email: { status: "succeeded", attempts: 1, lastError: null },
-    });
-    expect(state.audits).toHaveLength(1);
-    expect(state.emails).toMatchObject([{ status: "sent", attempts: 1, subject: "Sandbox Bank connected", toAddress: user.email }]);
-    expect(logs.lines.filter((l) => l.eventId === event.eventId && l.event === event.type)).toHaveLength(1);
-
-    // A second pass has nothing left to do for it.
-    await recoverEvents({ olderThanMs: 0 });
-    state = await stateOf(event.eventId);
-    expect(state.audits).toHaveLength(1);
-    expect(state.emails).toHaveLength(1);
-    expect(logs.lines.filter((l) => l.eventId === event.eventId && l.event === event.type)).toHaveLength(1);
-  });
-});
+// A process that dies right after the commit, or between two handlers, is tested through the
+// real use-cases in test/integration/callback-crash-recovery.int.test.ts.
 
 describe("a handler that fails", () => {
   it("is logged with the event id, recorded as retrying, and re-run (alone) by recovery after its backoff", async () => {

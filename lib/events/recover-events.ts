@@ -23,6 +23,8 @@ export interface RecoverEventsOptions {
   limit?: number;
   /** The clock (tests move it forward to make backoffs due). */
   now?: Date;
+  /** A `performance.now()` value: no event or email starts after it; the rest are left for the next pass. */
+  deadline?: number;
 }
 
 export interface RecoverySummary {
@@ -40,7 +42,12 @@ export interface RecoverySummary {
 /** How long a pass holds the events it claimed before another pass may take them. */
 const EVENT_LEASE_MS = 5 * 60_000;
 
-export async function recoverEvents({ olderThanMs = 60_000, limit = 200, now = new Date() }: RecoverEventsOptions = {}): Promise<RecoverySummary> {
+export async function recoverEvents({
+  olderThanMs = 60_000,
+  limit = 200,
+  now = new Date(),
+  deadline = Infinity,
+}: RecoverEventsOptions = {}): Promise<RecoverySummary> {
   const summary: RecoverySummary = { dispatched: 0, handlerRetries: 0, emailRetries: 0, dead: 0, emailsSent: 0 };
   const db = await getDb();
   const claimed = await queryRows<{ event_id: string; payload: unknown }>(
@@ -58,7 +65,13 @@ export async function recoverEvents({ olderThanMs = 60_000, limit = 200, now = n
   );
 
   const previous = await previousRuns(claimed.map((row) => row.event_id));
-  for (const row of claimed) {
+  for (const [index, row] of claimed.entries()) {
+    if (performance.now() > deadline) {
+      // Out of time: give back the lease on the rest, so the next pass takes them at once.
+      const rest = sql.join(claimed.slice(index).map((r) => sql`${r.event_id}::uuid`), sql`, `);
+      await db.execute(sql`update event_outbox set next_attempt_at = ${iso(now)}::timestamptz where event_id in (${rest})`);
+      break;
+    }
     let event;
     try {
       event = parseEvent(typeof row.payload === "string" ? JSON.parse(row.payload) : row.payload);
@@ -78,7 +91,7 @@ export async function recoverEvents({ olderThanMs = 60_000, limit = 200, now = n
     summary.dead += result.dead.length;
   }
 
-  const emails = await retryDueDeliveries({ now, limit });
+  const emails = await retryDueDeliveries({ now, limit, deadline });
   summary.emailRetries = emails.attempted;
   summary.emailsSent = emails.sent;
   summary.dead += emails.failed;

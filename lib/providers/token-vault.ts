@@ -39,3 +39,20 @@ export function sealCodeVerifier(stateHash: string, verifier: string): string {
 export function openCodeVerifier(stateHash: string, sealed: string): string {
   return getTokenCipher().decrypt(sealed, codeVerifierContext(stateHash));
 }
+
+/**
+ * The token a callback obtained but has not stored yet (kept on its OAuth state until
+ * activation), so the sweep can revoke a grant whose callback crashed.
+ */
+export interface PendingGrant {
+  field: ConnectionTokenField;
+  token: string;
+}
+
+export function sealPendingGrant(stateHash: string, grant: PendingGrant): string {
+  return getTokenCipher().encrypt(JSON.stringify(grant), `oauth_states:${stateHash}:grant`);
+}
+
+export function openPendingGrant(stateHash: string, sealed: string): PendingGrant {
+  return JSON.parse(getTokenCipher().decrypt(sealed, `oauth_states:${stateHash}:grant`)) as PendingGrant;
+}

@@ -1,0 +1,252 @@
+/**
+ * Crash tests through the real use-cases (issue 11 item 7, issue 12 item 2): a test-only crash
+ * point (lib/crash-point.ts) stops `completeConnect`, `disconnectConnection` and
+ * `refreshConnection` dead at chosen points, as a SIGKILL would. Then the recovery pass and the
+ * sweep must leave every run with its outcome, every audit row and every email exactly once,
+ * and no grant the bank issued alive without a row that holds it.
+ */
+import { and, eq, sql } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+
+import { closeAbandonedConnects } from "@/lib/connections/close-abandoned-connects";
+import { completeConnect } from "@/lib/connections/complete-connect";
+import { disconnectConnection } from "@/lib/connections/disconnect";
+import { hashState } from "@/lib/connections/oauth-state";
+import { refreshConnection } from "@/lib/connections/refresh-connection";
+import { startConnect } from "@/lib/connections/start-connect";
+import { crashAt, type CrashPointName } from "@/lib/crash-point";
+import { getDb } from "@/lib/db/client";
+import { auditLogs, eventOutbox, oauthStates, providerConnections } from "@/lib/db/schema";
+import { recoverEvents } from "@/lib/events/recover-events";
+import { findProvider } from "@/lib/providers/find-provider";
+import { refreshAccessToken } from "@/lib/providers/oauth-client";
+import { authorizeInSandboxBank } from "@/lib/providers/sandbox-bank/consent-driver";
+import { openPendingGrant } from "@/lib/providers/token-vault";
+import { runWithRequestContext } from "@/lib/request-context";
+import { captureLogs, type LogCapture } from "@/test/support/log-capture";
+import { withSandboxBank } from "@/test/support/sandbox-bank";
+import type { SmtpCapture } from "@/test/support/smtp-capture";
+import { createTestUser } from "@/test/support/test-users";
+import { useSmtpCapture } from "@/test/support/use-smtp-capture";
+
+let smtp: Awaited<ReturnType<typeof useSmtpCapture>>;
+let mail: SmtpCapture;
+let logs: LogCapture;
+let undoCrash: (() => void) | undefined;
+
+beforeAll(async () => {
+  smtp = await useSmtpCapture();
+  mail = smtp.capture;
+  logs = captureLogs();
+});
+afterAll(async () => {
+  logs.restore();
+  await smtp.restore();
+});
+afterEach(() => {
+  undoCrash?.();
+  undoCrash = undefined;
+});
+const bank = withSandboxBank();
+
+const asUser = <T>(userId: string, fn: () => Promise<T>) =>
+  runWithRequestContext({ actor: { type: "user", userId }, ipAddress: "203.0.113.7", userAgent: "crash-test" }, fn);
+const login = (label: string) => `${label}-${Math.random().toString(36).slice(2, 8)}`;
+const ELEVEN_MINUTES = 11 * 60_000;
+
+/** Start → consent at the bank → the callback URL (not yet called). */
+async function startAndConsent(userId: string, username: string) {
+  const { authorizationUrl, correlationId } = await asUser(userId, () => startConnect({ userId, providerSlug: "sandbox-bank" }));
+  const callbackUrl = await authorizeInSandboxBank(new URL(authorizationUrl), { username });
+  const [row] = await (await getDb()).select().from(providerConnections).where(eq(providerConnections.userId, userId));
+  return { callbackUrl, correlationId, connectionId: row!.id, stateHash: hashState(callbackUrl.searchParams.get("state")!) };
+}
+
+/** The run's audit actions, in occurrence order (recovery may append events of one instant in any order). */
+async function auditActions(correlationId: string): Promise<string[]> {
+  const rows = await (await getDb()).select().from(auditLogs).where(eq(auditLogs.correlationId, correlationId)).orderBy(auditLogs.seq);
+  const rank = (action: string) => (action.endsWith("_attempted") ? 0 : 1);
+  return rows.map((r) => r.action).sort((a, b) => rank(a) - rank(b));
+}
+
+async function outboxTypes(correlationId: string): Promise<string[]> {
+  const rows = await (await getDb())
+    .select({ type: eventOutbox.type })
+    .from(eventOutbox)
+    .where(sql`${eventOutbox.payload}->>'correlationId' = ${correlationId}`);
+  return rows.map((r) => r.type).sort();
+}
+
+/** Messages the capture received for one run (the barrier: every send of the pass has returned). */
+const emailsFor = (correlationId: string) => mail.messages.filter((m) => m.headers["x-ledgerlink-correlation-id"] === correlationId);
+
+async function statusOf(connectionId: string) {
+  const [row] = await (await getDb()).select().from(providerConnections).where(eq(providerConnections.id, connectionId));
+  return row!;
+}
+
+/** Two passes: the first finishes the work, the second must find nothing more to send or audit. */
+async function recoverTwice(correlationId: string) {
+  await recoverEvents({ olderThanMs: 0 });
+  const after1 = { audit: await auditActions(correlationId), emails: emailsFor(correlationId).length };
+  await recoverEvents({ olderThanMs: 0 });
+  const after2 = { audit: await auditActions(correlationId), emails: emailsFor(correlationId).length };
+  expect(after2).toEqual(after1);
+  return after2;
+}
+
+describe("a callback that dies before its outcome is closed by the sweep", () => {
+  const points: CrashPointName[] = ["connect:after-claim", "connect:after-exchange", "connect:after-grant-kept"];
+  test.each(points)("crash at %s: the row ends failed, the run gets its outcome once, a kept grant is revoked", async (point) => {
+    const user = await createTestUser();
+    const flow = await startAndConsent(user.id, login("crash"));
+    undoCrash = crashAt(point);
+    await expect(asUser(user.id, () => completeConnect({ userId: user.id, providerSlug: "sandbox-bank", callbackUrl: flow.callbackUrl }))).rejects.toThrow(
+      /simulated crash/,
+    );
+    expect((await statusOf(flow.connectionId)).status).toBe("pending");
+    const [state] = await (await getDb()).select().from(oauthStates).where(eq(oauthStates.stateHash, flow.stateHash));
+    expect(state?.claimedAt).toBeInstanceOf(Date);
+    const kept = state?.grantEnc ? openPendingGrant(flow.stateHash, state.grantEnc) : null;
+    expect(kept !== null).toBe(point === "connect:after-grant-kept");
+
+    // Not yet expired: the sweep leaves a callback that may still be running alone.
+    await closeAbandonedConnects(new Date());
+    expect((await statusOf(flow.connectionId)).status).toBe("pending");
+
+    await closeAbandonedConnects(new Date(Date.now() + ELEVEN_MINUTES));
+    expect((await statusOf(flow.connectionId)).status).toBe("failed");
+    expect(await auditActions(flow.correlationId)).toEqual(["provider_connection_attempted", "provider_connection_failed"]);
+    expect(await outboxTypes(flow.correlationId)).toEqual(["ProviderConnectionAttempted", "ProviderConnectionFailed"]);
+    const closedAgain = await closeAbandonedConnects(new Date(Date.now() + ELEVEN_MINUTES));
+    expect(await auditActions(flow.correlationId)).toHaveLength(2);
+    expect(closedAgain).toBe(0);
+
+    if (kept) {
+      // The grant the dead callback obtained was revoked at the bank: its refresh token is dead.
+      const refused = await refreshAccessToken(findProvider("sandbox-bank")!, kept.token).then(
+        () => "still live",
+        (error: { code?: string }) => error.code,
+      );
+      expect(["provider_revoked", "refresh_token_expired"]).toContain(refused);
+    }
+  });
+
+  test.each(["events:after-commit", "events:after-audit-handler"] as const)(
+    "crash at %s of the activation: recovery delivers each audit row and the email exactly once",
+    async (point) => {
+      const user = await createTestUser();
+      const flow = await startAndConsent(user.id, login("crash"));
+      undoCrash = crashAt(point);
+      await expect(
+        asUser(user.id, () => completeConnect({ userId: user.id, providerSlug: "sandbox-bank", callbackUrl: flow.callbackUrl })),
+      ).rejects.toThrow(/simulated crash/);
+      expect((await statusOf(flow.connectionId)).status).toBe("active");
+      expect(emailsFor(flow.correlationId)).toHaveLength(0);
+
+      const after = await recoverTwice(flow.correlationId);
+      expect(after).toEqual({ audit: ["provider_connection_attempted", "provider_connected"], emails: 1 });
+    },
+  );
+});
+
+describe("disconnect and refresh killed after the commit or between handlers", () => {
+  async function activeConnection(username: string) {
+    const user = await createTestUser();
+    const flow = await startAndConsent(user.id, username);
+    const result = await asUser(user.id, () => completeConnect({ userId: user.id, providerSlug: "sandbox-bank", callbackUrl: flow.callbackUrl }));
+    expect(result.ok).toBe(true);
+    return { user, connectionId: flow.connectionId };
+  }
+
+  // The disconnect's Attempted event is dispatched first (1st audit handler run), its Succeeded second.
+  test.each([
+    ["events:after-commit", 1],
+    ["events:after-audit-handler", 2],
+  ] as const)("disconnect, crash at %s: one audit row per event, one email", async (point, nth) => {
+    const { user, connectionId } = await activeConnection(login("disc"));
+    undoCrash = crashAt(point, { nth });
+    await expect(asUser(user.id, () => disconnectConnection({ userId: user.id, connectionId }))).rejects.toThrow(/simulated crash/);
+    expect((await statusOf(connectionId)).status).toBe("disconnected");
+    const [attempted] = await (await getDb())
+      .select()
+      .from(auditLogs)
+      .where(and(eq(auditLogs.action, "provider_disconnection_attempted"), eq(auditLogs.connectionId, connectionId)));
+    const correlationId = attempted!.correlationId!;
+
+    const after = await recoverTwice(correlationId);
+    expect(after).toEqual({ audit: ["provider_disconnection_attempted", "provider_disconnected"], emails: 1 });
+  });
+
+  // A revoked grant: the refresh fails and the user must act, so its Failed event sends an email.
+  test.each([
+    ["events:after-commit", 1],
+    ["events:after-audit-handler", 2],
+  ] as const)("refresh, crash at %s: one audit row per event, one email", async (point, nth) => {
+    const username = login("refr");
+    const { connectionId } = await activeConnection(username);
+    await bank.control().revokeAccount(username);
+    undoCrash = crashAt(point, { nth });
+    await expect(refreshConnection({ connectionId, lock: "wait", force: true })).rejects.toThrow(/simulated crash/);
+    expect((await statusOf(connectionId)).status).toBe("revoked");
+    const [attempted] = await (await getDb())
+      .select({ correlationId: sql<string>`${eventOutbox.payload}->>'correlationId'` })
+      .from(eventOutbox)
+      .where(and(eq(eventOutbox.type, "ProviderTokenRefreshAttempted"), sql`${eventOutbox.payload}->>'connectionId' = ${connectionId}`));
+    const correlationId = attempted!.correlationId;
+
+    const after = await recoverTwice(correlationId);
+    expect(after).toEqual({ audit: ["provider_token_refresh_attempted", "provider_token_refresh_failed"], emails: 1 });
+  });
+});
+
+describe("someone else's state, a disconnect in flight, a stale pending row", () => {
+  test("a callback with another user's state leaves that state alone: the owner's flow completes on its own run", async () => {
+    const victim = await createTestUser();
+    const attacker = await createTestUser();
+    const flow = await startAndConsent(victim.id, login("victim"));
+
+    const stolen = await asUser(attacker.id, () => completeConnect({ userId: attacker.id, providerSlug: "sandbox-bank", callbackUrl: flow.callbackUrl }));
+    expect(stolen).toMatchObject({ ok: false, reason: "invalid_state" });
+    const [state] = await (await getDb()).select().from(oauthStates).where(eq(oauthStates.stateHash, flow.stateHash));
+    expect(state?.claimedAt).toBeNull();
+    // The attacker's failure is not on the victim's run.
+    expect(await auditActions(flow.correlationId)).toEqual(["provider_connection_attempted"]);
+
+    const own = await asUser(victim.id, () => completeConnect({ userId: victim.id, providerSlug: "sandbox-bank", callbackUrl: flow.callbackUrl }));
+    expect(own).toMatchObject({ ok: true, connectionId: flow.connectionId });
+    expect(await auditActions(flow.correlationId)).toEqual(["provider_connection_attempted", "provider_connected"]);
+  });
+
+  test("a connection disconnected while its flow was at the bank: the tokens just received are revoked, the run gets an outcome", async () => {
+    const user = await createTestUser();
+    const username = login("inflight");
+    const flow = await startAndConsent(user.id, username);
+    const disconnected = await asUser(user.id, () => disconnectConnection({ userId: user.id, connectionId: flow.connectionId }));
+    expect(disconnected.ok).toBe(true);
+
+    const result = await asUser(user.id, () => completeConnect({ userId: user.id, providerSlug: "sandbox-bank", callbackUrl: flow.callbackUrl }));
+    expect(result).toMatchObject({ ok: false, reason: "invalid_state" });
+    expect((await statusOf(flow.connectionId)).status).toBe("disconnected");
+    expect(await auditActions(flow.correlationId)).toEqual(["provider_connection_attempted", "provider_connection_failed"]);
+    const revokedLine = logs.lines.find((l) => l.connectionId === flow.connectionId && l.msg === "callback's grant not stored; revoked at the provider");
+    expect(revokedLine?.revocation).toBe("revoked");
+    // The bank saw the revocation of this login's grant.
+    expect((await bank.control().stats()).revocations.filter((r) => r.login === username)).toHaveLength(1);
+  });
+
+  test("a pending row past the state's lifetime with no state left is failed by the sweep, with an outcome event", async () => {
+    const user = await createTestUser();
+    const db = await getDb();
+    const id = crypto.randomUUID();
+    const old = new Date(Date.now() - 30 * 60_000);
+    await db.insert(providerConnections).values({ id, userId: user.id, providerSlug: "sandbox-bank", alias: "orphan", status: "pending", createdAt: old, updatedAt: old });
+    await closeAbandonedConnects(new Date());
+    expect((await statusOf(id)).status).toBe("failed");
+    const failed = await db
+      .select()
+      .from(auditLogs)
+      .where(and(eq(auditLogs.userId, user.id), eq(auditLogs.action, "provider_connection_failed")));
+    expect(failed).toHaveLength(1);
+  });
+});
