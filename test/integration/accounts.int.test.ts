@@ -217,7 +217,7 @@ describe("reading accounts", () => {
   });
 
   // Needs real row locks and a second connection: Postgres only (PGlite has one connection).
-  const onPostgres = test.skipIf(process.env.DATABASE_URL === undefined);
+  const onPostgres = test.skipIf(!process.env.DATABASE_URL);
 
   onPostgres("two reads at once with a due token cause one refresh", async () => {
     expect(await databaseKind()).toBe("postgres");

@@ -46,6 +46,7 @@ test("DEV_HOST listens elsewhere when asked; production is not affected", async 
     AUTH_SECRET: "a".repeat(40),
     CRON_SECRET: "c".repeat(24),
     TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString("base64")}`,
+    AUDIT_SIGNING_KEYS: `a1:${Buffer.alloc(32, 9).toString("base64")}`,
   } as unknown as NodeJS.ProcessEnv);
   expect(production.listenHost).toBeUndefined();
 });
