@@ -3,7 +3,7 @@
  * check is in readAccounts' query (someone else's id reads as "not active"); rate-limited
  * per user, since every read costs a call to the bank.
  */
-import { ExpectedError } from "../actions/action-state";
+import { ExpectedError } from "../errors";
 import { consumeRateLimit } from "../rate-limit";
 import { readAccounts, type ReadAccountsResult } from "./read-accounts";
 
