@@ -146,6 +146,13 @@ describe("refresh", () => {
     expect((await cronRoute(new Request(url, { headers: { authorization: "Bearer wrong" } }), undefined)).status).toBe(401);
     const response = await cronRoute(new Request(url, { headers: { authorization: `Bearer ${getEnv().CRON_SECRET}` } }), undefined);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ refreshed: expect.any(Number), failed: expect.any(Number), skipped: expect.any(Number), took: expect.any(Number) });
+    expect(await response.json()).toMatchObject({
+      refreshed: expect.any(Number),
+      failed: expect.any(Number),
+      skipped: expect.any(Number),
+      accountsCaughtUp: expect.any(Number),
+      accountsCatchUpFailed: expect.any(Number),
+      took: expect.any(Number),
+    });
   });
 });
