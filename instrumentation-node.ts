@@ -18,7 +18,7 @@ export async function registerNode(): Promise<void> {
     }
     for (const problem of getProviders().problems) getLogger().warn({ problem }, "provider left out");
     if (env.isProduction && !env.SMTP_URL) getLogger().warn("SMTP_URL is not set: no email can be sent");
-    const { startSweepTimer } = await import("./lib/connections/sweep-timer");
+    const { startSweepTimer } = await import("./lib/sweep/sweep-timer");
     startSweepTimer();
   } catch (error) {
     if (error instanceof ConfigurationError) {

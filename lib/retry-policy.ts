@@ -25,6 +25,13 @@ export const EMAIL_RETRY_POLICY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 60
 /** Transient token-refresh failures: 30 s, 1 min, 2 min … capped at 1 h; retried until the token expires. */
 export const REFRESH_RETRY_POLICY: RetryPolicy = { maxAttempts: Infinity, baseDelayMs: 30_000, maxDelayMs: 60 * 60_000, jitter: "equal" };
 
+/**
+ * The first accounts read after a connect, when the sweep catches it up: 1, 2, 4, 8, 16 min
+ * after the last try; given up after 6 tries (the card then offers Refresh accounts). The read
+ * after the response counts as the first try, started when the connection was activated.
+ */
+export const ACCOUNTS_CATCH_UP_RETRY_POLICY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 60_000, maxDelayMs: 60 * 60_000 };
+
 /** The wait after `failures` consecutive failures (1 = the first): exponential, capped, with jitter. */
 export function backoffDelayMs(policy: RetryPolicy, failures: number, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.baseDelayMs * 2 ** Math.max(0, failures - 1), policy.maxDelayMs);

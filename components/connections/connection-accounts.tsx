@@ -5,7 +5,7 @@ import { formatDateTime } from "@/lib/format";
 import { RefreshAccountsButton } from "./refresh-accounts-button";
 import { RefreshWhileReading } from "./refresh-while-reading";
 
-/** How long after a connect a missing read counts as "still running" (the handler's retries come later). */
+/** How long after a connect a missing read counts as "still running" (the sweep's catch-up comes later). */
 const FIRST_READ_GRACE_MS = 60_000;
 
 const TYPE_LABELS: Record<string, string> = {

@@ -5,7 +5,7 @@
  */
 import { AccountsReadError } from "./accounts-read-error";
 
-/** Long enough for a slow bank, short enough to finish inside the event handler's time limit. */
+/** Long enough for a slow bank, short enough that a read (two tries) fits well inside the sweep's time budget. */
 export const ACCOUNTS_TIMEOUT_MS = 10_000;
 /** 200 accounts of FDX JSON fit in well under this. */
 export const ACCOUNTS_MAX_BYTES = 1024 * 1024;

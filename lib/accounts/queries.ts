@@ -4,12 +4,14 @@
  */
 import { randomUUID } from "node:crypto";
 
-import { asc, desc, eq } from "drizzle-orm";
+import { asc, desc, eq, sql } from "drizzle-orm";
 
-import { getDb } from "../db/client";
+import { getDb, queryRows } from "../db/client";
 import { accountReads, providerAccounts, providerConnections, type AccountRead, type ProviderAccount } from "../db/schema";
+import { iso } from "../db/sql-values";
+import { ACCOUNTS_CATCH_UP_RETRY_POLICY, backoffDelayMs } from "../retry-policy";
 import type { ParsedAccount } from "./parsed-account";
-import type { AccountReadFailure } from "./read-failure";
+import { ACCOUNT_READ_FAILURES, type AccountReadFailure } from "./read-failure";
 
 export type AccountsTrigger = "connect" | "manual";
 
@@ -22,7 +24,8 @@ export async function startAccountRead(read: {
 }): Promise<string> {
   const db = await getDb();
   const id = randomUUID();
-  await db.insert(accountReads).values({ id, ...read });
+  // The app's clock, like provider_connections.connected_at: the catch-up compares the two.
+  await db.insert(accountReads).values({ id, ...read, startedAt: new Date() });
   return id;
 }
 
@@ -69,6 +72,61 @@ export async function storeAccounts({
       .where(eq(accountReads.id, readId));
     return true;
   });
+}
+
+/**
+ * Active connections whose first accounts read since they were (re)connected has not
+ * happened: no read since `connected_at` succeeded or failed for good, fewer than the
+ * policy's tries were made, and the policy's wait since the last try (or since the connect,
+ * which stands for the read after the response) is over. A read still `running` counts as
+ * a try: a process that died mid-read leaves one behind. Oldest first, at most `limit`.
+ * Derived from `provider_connections` and `account_reads` alone, so a read lost with its
+ * process (after the commit, before or during `after()`) is still found.
+ */
+export async function connectionsAwaitingFirstRead({
+  providerSlugs,
+  now,
+  limit,
+}: {
+  /** Providers that have an accounts endpoint (the others are never read). */
+  providerSlugs: string[];
+  now: Date;
+  limit: number;
+}): Promise<Array<{ connectionId: string; userId: string }>> {
+  if (providerSlugs.length === 0 || limit <= 0) return [];
+  const policy = ACCOUNTS_CATCH_UP_RETRY_POLICY;
+  const final = (Object.keys(ACCOUNT_READ_FAILURES) as AccountReadFailure[]).filter((reason) => !ACCOUNT_READ_FAILURES[reason].retryable);
+  // The last try must have started before now minus the wait after that many tries; no jitter
+  // (the sweep's own interval already spreads the retries).
+  const lastTryBefore = sql.join(
+    Array.from({ length: policy.maxAttempts }, (_, index) => {
+      const tries = index + 1;
+      return sql`when ${tries}::int then ${iso(new Date(now.getTime() - backoffDelayMs(policy, tries, () => 0)))}::timestamptz`;
+    }),
+    sql` `,
+  );
+  const db = await getDb();
+  const rows = await queryRows<{ connection_id: string; user_id: string }>(
+    db,
+    sql`select c.id as connection_id, c.user_id
+        from provider_connections c
+        cross join lateral (
+          select count(*)::int as tries,
+                 max(r.started_at) as last_try,
+                 coalesce(bool_or(r.outcome = 'succeeded' or r.reason in (${sql.join(final.map((reason) => sql`${reason}`), sql`, `)})), false) as settled
+          from account_reads r
+          where r.connection_id = c.id and r.started_at >= c.connected_at
+        ) t
+        where c.status = 'active'
+          and c.connected_at is not null
+          and c.provider_slug in (${sql.join(providerSlugs.map((slug) => sql`${slug}`), sql`, `)})
+          and not t.settled
+          and t.tries < ${policy.maxAttempts}
+          and coalesce(t.last_try, c.connected_at) <= case greatest(t.tries, 1) ${lastTryBefore} end
+        order by coalesce(t.last_try, c.connected_at)
+        limit ${limit}`,
+  );
+  return rows.map((row) => ({ connectionId: row.connection_id, userId: row.user_id }));
 }
 
 /** The dashboard's view: each of the user's connections' accounts and latest read. */

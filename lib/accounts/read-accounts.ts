@@ -13,12 +13,12 @@
  */
 import { randomUUID } from "node:crypto";
 
-import { ExpectedError } from "../errors";
-import { refreshConnection } from "../connections/refresh-connection";
 import { getFreshAccessToken } from "../connections/get-fresh-access-token";
-import { getDb } from "../db/client";
 import { findOwnedConnection } from "../connections/queries";
+import { refreshConnection } from "../connections/refresh-connection";
+import { getDb } from "../db/client";
 import type { ProviderConnection } from "../db/schema";
+import { ExpectedError } from "../errors";
 import { getLogger } from "../logger";
 import { findProvider } from "../providers/find-provider";
 import type { AccountsEndpoint } from "../providers/registry";

@@ -5,13 +5,12 @@ import { EVENT_HANDLERS, dispatcher, handlerMatrix } from "./registry";
 
 /**
  * DESIGN.md §2, written out by hand: which handlers receive which event, in run order.
- * (The email handler receives TokenRefreshFailed and sends only when needsUserAction;
- * the accounts handler reads a new connection's accounts, DESIGN.md §7.)
+ * (The email handler receives TokenRefreshFailed and sends only when needsUserAction.)
  * A new event type fails here until it is added to this table and to its handlers.
  */
 const DESIGN_MATRIX = {
   ProviderConnectionAttempted: ["logging", "audit"],
-  ProviderConnectionSucceeded: ["logging", "audit", "email", "accounts"],
+  ProviderConnectionSucceeded: ["logging", "audit", "email"],
   ProviderConnectionFailed: ["logging", "audit"],
   ProviderDisconnectionAttempted: ["logging", "audit"],
   ProviderDisconnectionSucceeded: ["logging", "audit", "email"],
@@ -27,8 +26,8 @@ describe("the handler registry", () => {
     expect(handlerMatrix()).toEqual(DESIGN_MATRIX);
   });
 
-  it("runs handlers in the declared order: logging, audit, email, accounts", () => {
-    expect(EVENT_HANDLERS.map((h) => h.name)).toEqual(["logging", "audit", "email", "accounts"]);
+  it("runs handlers in the declared order: logging, audit, email", () => {
+    expect(EVENT_HANDLERS.map((h) => h.name)).toEqual(["logging", "audit", "email"]);
     for (const type of EVENT_TYPES) {
       expect(dispatcher.handlersFor(type).map((h) => h.name)).toEqual(DESIGN_MATRIX[type]);
     }

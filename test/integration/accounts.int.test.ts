@@ -36,7 +36,7 @@ afterAll(() => logs.restore());
 
 const uniqueLogin = (label: string) => `${label}-${Math.random().toString(36).slice(2, 8)}`;
 
-/** Connects `login` at the Sandbox Bank; the accounts handler reads the accounts before this returns (no request: dispatch is inline). */
+/** Connects `login` at the Sandbox Bank, then reads the accounts as the callback route does after its response. */
 async function connect(login: string, outcome: Outcome = "approve") {
   const user = await createTestUser();
   return runWithRequestContext({ actor: { type: "user", userId: user.id } }, async () => {
@@ -44,6 +44,7 @@ async function connect(login: string, outcome: Outcome = "approve") {
     const callbackUrl = await authorizeInSandboxBank(new URL(authorizationUrl), { username: login, outcome });
     const result = await completeConnect({ userId: user.id, providerSlug: "sandbox-bank", callbackUrl });
     if (!result.ok) throw new Error(`connect failed: ${result.reason}`);
+    await readAccounts({ userId: user.id, connectionId: result.connectionId, trigger: "connect" });
     return { userId: user.id, email: user.email, connectionId: result.connectionId };
   });
 }
@@ -109,7 +110,7 @@ async function whileRowHeld<T>(connectionId: string, work: () => Promise<T>): Pr
 }
 
 describe("reading accounts", () => {
-  test("a connect reads the accounts in the background and stores masked numbers and balances", async () => {
+  test("the read after a connect stores masked numbers and balances, with the just-issued token", async () => {
     const login = uniqueLogin("ada");
     const { connectionId, userId } = await connect(login);
     const expected = sandboxAccountsFor(login).accounts.map((wrapped) => Object.values(wrapped)[0]!);

@@ -156,7 +156,8 @@ describe("refresh", () => {
     const db = await getDb();
     await db
       .update(providerConnections)
-      .set({ accessTokenExpiresAt: new Date(Date.now() + 24 * 3600 * 1000) })
+      // connected just now: the accounts catch-up waits before its first try, so it reads none here
+      .set({ accessTokenExpiresAt: new Date(Date.now() + 24 * 3600 * 1000), connectedAt: new Date() })
       .where(and(eq(providerConnections.status, "active"), notInArray(providerConnections.id, [ok.connectionId, failing.connectionId, backingOff.connectionId])));
     await db
       .update(providerConnections)
@@ -167,7 +168,7 @@ describe("refresh", () => {
     const response = await cronRoute(new Request(url, { headers: { authorization: `Bearer ${getEnv().CRON_SECRET}` } }), undefined);
     expect(response.status).toBe(200);
     const summary = await response.json();
-    expect(summary).toMatchObject({ refreshed: 1, failed: 1, skipped: 0, abandonedConnects: 0, reauthWarnings: 0 });
+    expect(summary).toMatchObject({ refreshed: 1, failed: 1, skipped: 0, abandonedConnects: 0, reauthWarnings: 0, accountsCaughtUp: 0, accountsCatchUpFailed: 0 });
     expect(summary.took).toBeGreaterThanOrEqual(0);
     expect(await row(ok.connectionId)).toMatchObject({ status: "active", refreshFailures: 0 });
     expect(await row(failing.connectionId)).toMatchObject({ status: "active", refreshFailures: 1, statusReason: "provider_unavailable" });

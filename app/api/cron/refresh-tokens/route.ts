@@ -1,8 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
 
-import { runRefreshSweep } from "@/lib/connections/refresh-sweep";
 import { env } from "@/lib/env";
 import { withRequestContext } from "@/lib/http/with-request-context";
+import { runSweep } from "@/lib/sweep/run-sweep";
 
 // A sweep may take a while with many due connections (Vercel's default is shorter).
 export const maxDuration = 300;
@@ -18,16 +18,19 @@ export const GET = withRequestContext(async (request: Request) => {
   if (!authorized(request)) {
     return Response.json({ error: "unauthorized" }, { status: 401, headers: { "www-authenticate": "Bearer" } });
   }
-  const summary = await runRefreshSweep();
+  const { refresh, accountsCatchUp, tookMs } = await runSweep();
   return Response.json(
     {
-      refreshed: summary.refreshed,
-      failed: summary.failed,
-      skipped: summary.skipped,
-      abandonedConnects: summary.abandonedConnects,
-      reauthWarnings: summary.reauthWarnings,
-      recovery: summary.recovery,
-      took: summary.tookMs,
+      refreshed: refresh.refreshed,
+      failed: refresh.failed,
+      skipped: refresh.skipped,
+      abandonedConnects: refresh.abandonedConnects,
+      reauthWarnings: refresh.reauthWarnings,
+      recovery: refresh.recovery,
+      // First accounts reads after a connect that the sweep caught up (read, and how many failed).
+      accountsCaughtUp: accountsCatchUp.read,
+      accountsCatchUpFailed: accountsCatchUp.failed,
+      took: tookMs,
     },
     { headers: { "cache-control": "no-store" } },
   );

@@ -1,10 +1,11 @@
 /**
- * On one machine (`npm run dev`, `npm start`) there is no Vercel Cron: the same sweep runs
- * on a timer inside the server. Off on Vercel and when REFRESH_SWEEP_INTERVAL_SECONDS=0.
+ * On one machine (`npm run dev`, `npm start`) there is no Vercel Cron: the same sweep
+ * (runSweep: token refreshes, then the accounts catch-up) runs on a timer inside the server.
+ * Off on Vercel and when REFRESH_SWEEP_INTERVAL_SECONDS=0.
  */
 import { env } from "../env";
 import { getLogger } from "../logger";
-import { runRefreshSweep } from "./refresh-sweep";
+import { runSweep } from "./run-sweep";
 
 const globalForTimer = globalThis as typeof globalThis & { __ledgerlinkSweepTimer?: NodeJS.Timeout };
 
@@ -15,14 +16,14 @@ export function startSweepTimer(): void {
     if (running) return; // a slow sweep is never overlapped by the next tick
     running = true;
     try {
-      await runRefreshSweep();
+      await runSweep();
     } catch (error) {
-      getLogger().error({ err: error }, "scheduled refresh sweep failed");
+      getLogger().error({ err: error }, "scheduled sweep failed");
     } finally {
       running = false;
     }
   };
   globalForTimer.__ledgerlinkSweepTimer = setInterval(() => void tick(), env.REFRESH_SWEEP_INTERVAL_SECONDS * 1000);
   globalForTimer.__ledgerlinkSweepTimer.unref();
-  getLogger().info({ everySeconds: env.REFRESH_SWEEP_INTERVAL_SECONDS }, "refresh sweep timer started");
+  getLogger().info({ everySeconds: env.REFRESH_SWEEP_INTERVAL_SECONDS }, "sweep timer started");
 }
