@@ -184,7 +184,8 @@ describe("connect", () => {
     });
     expect((await bank.control().stats()).tokenRequests.byAccount[login]?.authorizationCode ?? 0).toBe(0);
     const rows = await db.select().from(providerConnections).where(eq(providerConnections.userId, user.id));
-    expect(rows.map((r) => [r.status, r.accessTokenEnc])).toEqual([["pending", null]]);
+    // The run ends with its outcome (failed), never activated and holding no token.
+    expect(rows.map((r) => [r.status, r.accessTokenEnc])).toEqual([["failed", null]]);
   });
 
   test("connect attempts are rate-limited per user: the sixth in ten minutes is refused", async () => {

@@ -98,5 +98,6 @@ test("a state minted for one provider, brought back to another provider's callba
   expect(stats.tokenRequests.byAccount[login]?.authorizationCode ?? 0).toBe(0);
   const db = await getDb();
   const rows = await db.select().from(providerConnections).where(eq(providerConnections.userId, user.id));
-  expect(rows.map((r) => [r.providerSlug, r.status])).toEqual([["acme-bank", "pending"]]);
+  // The caller's own run ends failed (it gets its outcome); nothing was activated.
+  expect(rows.map((r) => [r.providerSlug, r.status])).toEqual([["acme-bank", "failed"]]);
 });
