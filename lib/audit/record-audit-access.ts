@@ -44,10 +44,36 @@ export async function recordAuditAccess({
   now?: Date;
   executor?: Executor;
 }): Promise<AppendResult & { eventId: string }> {
+  const details = access.action === "audit_log_viewed" ? { filters } : { filters, format: access.format, filename: access.filename };
+  const result = await recordAdminAccess({ action: access.action, adminId, headers, details, now, executor });
+  getLogger().info(
+    { action: access.action, adminId, filters, eventId: result.eventId },
+    access.action === "audit_log_viewed" ? "audit log viewed" : "audit log exported",
+  );
+  return result;
+}
+
+/**
+ * One audit row for an admin's access (the audit log, the operations page): who, from where,
+ * the request id and `details`, with its own correlation id.
+ */
+export async function recordAdminAccess({
+  action,
+  adminId,
+  headers,
+  details,
+  now = new Date(),
+  executor,
+}: {
+  action: AuditAccessAction;
+  adminId: string;
+  headers: Headers;
+  details: Record<string, unknown>;
+  now?: Date;
+  executor?: Executor;
+}): Promise<AppendResult & { eventId: string }> {
   const context = contextFromHeaders(headers);
   const eventId = uuidv7(now.getTime());
-  const requestId = clean(context.requestId, 200);
-  const action: AuditAccessAction = access.action;
   const result = await appendAuditLog(
     {
       eventId,
@@ -68,13 +94,9 @@ export async function recordAuditAccess({
       userAgent: clean(context.userAgent, 1000),
       occurredAt: now,
       recordedAt: now,
-      metadata:
-        access.action === "audit_log_viewed"
-          ? { requestId, filters }
-          : { requestId, filters, format: access.format, filename: access.filename },
+      metadata: { requestId: clean(context.requestId, 200), ...details },
     },
     executor,
   );
-  getLogger().info({ action, adminId, filters, eventId }, access.action === "audit_log_viewed" ? "audit log viewed" : "audit log exported");
   return { ...result, eventId };
 }
