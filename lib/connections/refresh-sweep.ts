@@ -90,7 +90,8 @@ export async function runRefreshSweep({
       for (let claimed = await claims.next(); claimed; claimed = await claims.next()) {
         const { connectionId, seenDueAt } = claimed;
         if (performance.now() > deadline) {
-          outcomes.push({ status: "skipped", connectionId, why: "out_of_time" });
+          // Claim no more; what this sweep holds goes back (released below) to the next one.
+          for (const id of [connectionId, ...claims.stop()]) outcomes.push({ status: "skipped", connectionId: id, why: "out_of_time" });
           continue;
         }
         const startedAt = performance.now();
@@ -136,7 +137,8 @@ interface Claimed {
 
 /**
  * Hands claimed rows to workers one at a time and claims the next batch when the last one
- * runs out, one claim in flight at a time. Stops at `limit` rows or at the first empty batch.
+ * runs out, one claim in flight at a time. Stops at `limit` rows, at the first empty batch, or
+ * when told to.
  */
 function claimInBatches({ limit, batchSize, claim }: { limit: number; batchSize: number; claim: (n: number) => Promise<string[]> }) {
   const queue: Claimed[] = [];
@@ -164,6 +166,11 @@ function claimInBatches({ limit, batchSize, claim }: { limit: number; batchSize:
         await inFlight;
       }
       return queue.shift() ?? null;
+    },
+    /** Claims no more and hands back the rows claimed but not yet handed out. */
+    stop(): string[] {
+      exhausted = true;
+      return queue.splice(0).map((c) => c.connectionId);
     },
     claimed: () => claimed,
     batches: () => batches,
