@@ -201,11 +201,17 @@ export async function claimDueConnections({
   now,
   horizon,
   leaseSeconds,
+  notRefreshedSince,
 }: {
   limit: number;
   now: Date;
   horizon: Date;
   leaseSeconds: number;
+  /**
+   * Skip rows refreshed after this (the sweep's start): a token that lives less than
+   * REFRESH_AHEAD_SECONDS is due again at once, and one sweep must not refresh it twice.
+   */
+  notRefreshedSince: Date;
 }): Promise<string[]> {
   const db = await getDb();
   const claimable = db
@@ -214,6 +220,7 @@ export async function claimDueConnections({
     .where(
       and(
         isDue({ now, horizon }),
+        or(isNull(providerConnections.lastRefreshedAt), lte(providerConnections.lastRefreshedAt, notRefreshedSince)),
         or(isNull(providerConnections.refreshLeaseUntil), lt(providerConnections.refreshLeaseUntil, sql`clock_timestamp()`)),
       ),
     )

@@ -84,11 +84,17 @@ export async function runRefreshSweep({
     const started = performance.now();
     const horizon = new Date(now.getTime() + env.REFRESH_AHEAD_SECONDS * 1000);
     const deadline = performance.now() + budgetMs;
-    const claims = claimInBatches({ limit, batchSize, claim: (n) => claimDueConnections({ limit: n, now, horizon, leaseSeconds }) });
+    // What was due when the sweep started: a row refreshed since then is not this sweep's.
+    const seenDueAt = new Date();
+    const claims = claimInBatches({
+      limit,
+      batchSize,
+      deadline,
+      claim: (n) => claimDueConnections({ limit: n, now, horizon, leaseSeconds, notRefreshedSince: seenDueAt }),
+    });
     const outcomes: RefreshOutcome[] = [];
     const worker = async () => {
-      for (let claimed = await claims.next(); claimed; claimed = await claims.next()) {
-        const { connectionId, seenDueAt } = claimed;
+      for (let connectionId = await claims.next(); connectionId; connectionId = await claims.next()) {
         if (performance.now() > deadline) {
           // Claim no more; what this sweep holds goes back (released below) to the next one.
           for (const id of [connectionId, ...claims.stop()]) outcomes.push({ status: "skipped", connectionId: id, why: "out_of_time" });
@@ -129,38 +135,43 @@ export async function runRefreshSweep({
   });
 }
 
-interface Claimed {
-  connectionId: string;
-  /** When the row was seen due: a refresh committed after this makes ours redundant. */
-  seenDueAt: Date;
-}
 
 /**
  * Hands claimed rows to workers one at a time and claims the next batch when the last one
- * runs out, one claim in flight at a time. Stops at `limit` rows, at the first empty batch, or
- * when told to.
+ * runs out, one claim in flight at a time. Stops at `limit` rows, at the first empty batch,
+ * past the deadline, or when told to.
  */
-function claimInBatches({ limit, batchSize, claim }: { limit: number; batchSize: number; claim: (n: number) => Promise<string[]> }) {
-  const queue: Claimed[] = [];
+function claimInBatches({
+  limit,
+  batchSize,
+  deadline,
+  claim,
+}: {
+  limit: number;
+  batchSize: number;
+  /** `performance.now()` after which no batch is claimed. */
+  deadline: number;
+  claim: (n: number) => Promise<string[]>;
+}) {
+  const queue: string[] = [];
   let claimed = 0;
   let batches = 0;
   let exhausted = false;
   let inFlight: Promise<void> | null = null;
   const refill = async () => {
     const want = Math.min(batchSize, limit - claimed);
-    if (want <= 0) {
+    if (want <= 0 || performance.now() > deadline) {
       exhausted = true;
       return;
     }
-    const seenDueAt = new Date();
     const ids = await claim(want);
     batches += 1;
     claimed += ids.length;
     if (ids.length === 0) exhausted = true;
-    for (const connectionId of ids) queue.push({ connectionId, seenDueAt });
+    queue.push(...ids);
   };
   return {
-    async next(): Promise<Claimed | null> {
+    async next(): Promise<string | null> {
       while (queue.length === 0 && !exhausted) {
         inFlight ??= refill().finally(() => (inFlight = null));
         await inFlight;
@@ -170,7 +181,7 @@ function claimInBatches({ limit, batchSize, claim }: { limit: number; batchSize:
     /** Claims no more and hands back the rows claimed but not yet handed out. */
     stop(): string[] {
       exhausted = true;
-      return queue.splice(0).map((c) => c.connectionId);
+      return queue.splice(0);
     },
     claimed: () => claimed,
     batches: () => batches,
