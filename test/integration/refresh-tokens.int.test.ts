@@ -195,6 +195,22 @@ describe("sweeps share the work", () => {
     expect(await row(connectionId)).toMatchObject({ status: "active", refreshLeaseUntil: null, refreshFailures: 0 });
   });
 
+  test("a sweep that runs out of time mid-batch hands the rest of its claim back", async () => {
+    for (const login of [uniqueLogin("yara"), uniqueLogin("yves")]) await dueConnection(login);
+    const budgetMs = 4000;
+    const startedAt = performance.now();
+    // The first refresh outlasts the budget, so the batch's second row is never attempted.
+    const waitOutBudget = () => {
+      while (performance.now() - startedAt <= budgetMs + 50) {
+        // spin: the sweep checks its deadline between refreshes
+      }
+    };
+    const summary = await runRefreshSweep({ recover: false, budgetMs, concurrency: 1, batchSize: 2, onRefresh: waitOutBudget });
+    expect(summary).toMatchObject({ refreshed: 1, skipped: 1, claimed: 2, batches: 1 });
+    const db = await getDb();
+    expect(await db.select({ id: providerConnections.id }).from(providerConnections).where(isNotNull(providerConnections.refreshLeaseUntil))).toEqual([]);
+  });
+
   test("a sweep out of time claims nothing and leaves no claim behind", async () => {
     const login = uniqueLogin("xan");
     await dueConnection(login);
