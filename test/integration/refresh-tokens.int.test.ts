@@ -206,7 +206,9 @@ describe("sweeps share the work", () => {
       }
     };
     const summary = await runRefreshSweep({ recover: false, budgetMs, concurrency: 1, batchSize: 2, onRefresh: waitOutBudget });
-    expect(summary).toMatchObject({ refreshed: 1, skipped: 1, claimed: 2, batches: 1 });
+    // One attempt (other tests' rows may come first and fail at the bank), one row handed back.
+    expect(summary.refreshed + summary.failed).toBe(1);
+    expect(summary).toMatchObject({ skipped: 1, claimed: 2, batches: 1 });
     const db = await getDb();
     expect(await db.select({ id: providerConnections.id }).from(providerConnections).where(isNotNull(providerConnections.refreshLeaseUntil))).toEqual([]);
   });
