@@ -3,7 +3,7 @@
  * the table. Status changes go through the state machine (`assertTransition`), and tokens are
  * sealed here, on their way into the row.
  */
-import { and, asc, desc, eq, getTableColumns, gt, isNotNull, isNull, lte, ne, or } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 
 import { getDb, type Executor, type Transaction } from "../db/client";
 import { providerConnections, users, type ProviderConnection } from "../db/schema";
@@ -130,6 +130,7 @@ export async function markRefreshed(tx: Transaction, { row, tokens, now }: { row
       nextRefreshAttemptAt: null,
       statusReason: null,
       updatedAt: now,
+      refreshLeaseUntil: null, // attempt done: the sweep's claim ends with it
     })
     .where(eq(providerConnections.id, row.id));
 }
@@ -153,7 +154,7 @@ export async function recordRefreshFailure(
     : { refreshFailures: row.refreshFailures + 1, nextRefreshAttemptAt: nextAttemptAt };
   await tx
     .update(providerConnections)
-    .set({ ...change, statusReason: reason, updatedAt: now })
+    .set({ ...change, statusReason: reason, refreshLeaseUntil: null, updatedAt: now })
     .where(eq(providerConnections.id, row.id));
 }
 
@@ -178,23 +179,67 @@ export async function wipeAndDisconnect(
     .where(eq(providerConnections.id, row.id));
 }
 
-/** Active connections whose access token expires before `horizon` and that are not backing off. */
-export async function dueConnectionIds({ limit, now, horizon }: { limit: number; now: Date; horizon: Date }): Promise<string[]> {
+/** Due now: active, access token expiring before `horizon`, not backing off. */
+function isDue({ now, horizon }: { now: Date; horizon: Date }) {
+  return and(
+    eq(providerConnections.status, "active"),
+    isNotNull(providerConnections.accessTokenExpiresAt),
+    lte(providerConnections.accessTokenExpiresAt, horizon),
+    or(isNull(providerConnections.nextRefreshAttemptAt), lte(providerConnections.nextRefreshAttemptAt, now)),
+  );
+}
+
+/**
+ * Claims up to `limit` due connections for one sweep, soonest expiry first, and returns their
+ * ids: each gets a lease until `leaseSeconds` from now on the database clock (one clock for
+ * every instance). `SKIP LOCKED` steps over rows another sweep is claiming this instant, and
+ * the lease filter over rows it already holds, so concurrent sweeps get disjoint batches. A
+ * lapsed lease (a sweep that crashed or was killed) is claimable again.
+ */
+export async function claimDueConnections({
+  limit,
+  now,
+  horizon,
+  leaseSeconds,
+  notRefreshedSince,
+}: {
+  limit: number;
+  now: Date;
+  horizon: Date;
+  leaseSeconds: number;
+  /**
+   * Skip rows refreshed after this (the sweep's start): a token that lives less than
+   * REFRESH_AHEAD_SECONDS is due again at once, and one sweep must not refresh it twice.
+   */
+  notRefreshedSince: Date;
+}): Promise<string[]> {
   const db = await getDb();
-  const rows = await db
+  const claimable = db
     .select({ id: providerConnections.id })
     .from(providerConnections)
     .where(
       and(
-        eq(providerConnections.status, "active"),
-        isNotNull(providerConnections.accessTokenExpiresAt),
-        lte(providerConnections.accessTokenExpiresAt, horizon),
-        or(isNull(providerConnections.nextRefreshAttemptAt), lte(providerConnections.nextRefreshAttemptAt, now)),
+        isDue({ now, horizon }),
+        or(isNull(providerConnections.lastRefreshedAt), lte(providerConnections.lastRefreshedAt, notRefreshedSince)),
+        or(isNull(providerConnections.refreshLeaseUntil), lt(providerConnections.refreshLeaseUntil, sql`clock_timestamp()`)),
       ),
     )
     .orderBy(asc(providerConnections.accessTokenExpiresAt))
-    .limit(limit);
+    .limit(limit)
+    .for("update", { skipLocked: true });
+  const rows = await db
+    .update(providerConnections)
+    .set({ refreshLeaseUntil: sql`clock_timestamp() + make_interval(secs => ${leaseSeconds})` })
+    .where(inArray(providerConnections.id, claimable))
+    .returning({ id: providerConnections.id });
   return rows.map((r) => r.id);
+}
+
+/** Ends a sweep's claim on rows it did not attempt (out of time) or left as they were (skipped). */
+export async function releaseRefreshClaims(connectionIds: string[]): Promise<void> {
+  if (connectionIds.length === 0) return;
+  const db = await getDb();
+  await db.update(providerConnections).set({ refreshLeaseUntil: null }).where(inArray(providerConnections.id, connectionIds));
 }
 
 /** Active connections whose hard refresh lifetime ends between now and `horizon`, not yet warned, with the owner's email. */

@@ -142,6 +142,11 @@ export const providerConnections = pgTable(
     refreshFailures: integer("refresh_failures").notNull().default(0),
     nextRefreshAttemptAt: timestamp("next_refresh_attempt_at", { withTimezone: true }),
     reauthWarningSentAt: timestamp("reauth_warning_sent_at", { withTimezone: true }),
+    /**
+     * A refresh sweep's claim on the row until then (database clock): concurrent sweeps take
+     * disjoint batches, and a crashed sweep's claim lapses so another sweep takes the row.
+     */
+    refreshLeaseUntil: timestamp("refresh_lease_until", { withTimezone: true }),
     /** Outcome of the RFC 7009 revocation at disconnect: revoked | unsupported | failed. */
     revocationOutcome: text("revocation_outcome"),
     createdAt: createdAt(),

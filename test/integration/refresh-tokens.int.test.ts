@@ -2,14 +2,14 @@
  * Token refresh against the real Sandbox Bank (refresh-token rotation and reuse detection on):
  * the sweep, the race, the failures only the user can fix, and the transient ones.
  */
-import { and, eq, notInArray } from "drizzle-orm";
+import { and, eq, isNotNull, notInArray } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
 
 import { GET as cronRoute } from "@/app/api/cron/refresh-tokens/route";
 import { completeConnect } from "@/lib/connections/complete-connect";
 import { getFreshAccessToken } from "@/lib/connections/get-fresh-access-token";
 import { refreshConnection } from "@/lib/connections/refresh-connection";
-import { runRefreshSweep } from "@/lib/connections/refresh-sweep";
+import { runRefreshSweep, type RefreshTiming } from "@/lib/connections/refresh-sweep";
 import { startConnect } from "@/lib/connections/start-connect";
 import { getDb } from "@/lib/db/client";
 import { auditLogs, providerConnections } from "@/lib/db/schema";
@@ -173,5 +173,79 @@ describe("refresh", () => {
     expect(await row(ok.connectionId)).toMatchObject({ status: "active", refreshFailures: 0 });
     expect(await row(failing.connectionId)).toMatchObject({ status: "active", refreshFailures: 1, statusReason: "provider_unavailable" });
     expect(await row(backingOff.connectionId)).toMatchObject({ refreshFailures: 1, lastRefreshedAt: null });
+  });
+});
+
+describe("sweeps share the work", () => {
+  const leaseOf = async (connectionId: string) => (await row(connectionId)).refreshLeaseUntil;
+  const setLease = async (connectionId: string, until: Date | null) => {
+    const db = await getDb();
+    await db.update(providerConnections).set({ refreshLeaseUntil: until }).where(eq(providerConnections.id, connectionId));
+  };
+
+  test("two sweeps at once claim disjoint batches: every due connection is attempted by exactly one, none wasted", async () => {
+    const logins = Array.from({ length: 8 }, (_, i) => uniqueLogin(`vic${i}`));
+    const ours: string[] = [];
+    for (const login of logins) ours.push((await dueConnection(login)).connectionId);
+
+    const attempts: RefreshTiming[][] = [[], []];
+    const sweeps = await Promise.all(
+      attempts.map((mine) => runRefreshSweep({ recover: false, concurrency: 2, batchSize: 2, onRefresh: (timing) => mine.push(timing) })),
+    );
+
+    // No connection was even looked at by both sweeps, and no attempt found its row taken.
+    const [first, second] = attempts.map((mine) => new Set(mine.map((t) => t.connectionId)));
+    expect([...first!].filter((id) => second!.has(id))).toEqual([]);
+    expect(attempts.flat().filter((t) => t.status === "skipped")).toEqual([]);
+    expect(sweeps.map((s) => s.skipped)).toEqual([0, 0]);
+    for (const id of ours) expect(first!.has(id) || second!.has(id)).toBe(true);
+    const stats = await bank.control().stats();
+    expect(logins.map((login) => stats.tokenRequests.byAccount[login]?.refreshToken)).toEqual(logins.map(() => 1));
+    // An attempt ends its claim.
+    for (const id of ours) expect(await leaseOf(id)).toBeNull();
+  });
+
+  test("a live claim keeps other sweeps off a row; a lapsed one (a crashed sweep) lets the next sweep take it", async () => {
+    const login = uniqueLogin("wes");
+    const { connectionId } = await dueConnection(login);
+    const held = new Date(Date.now() + 3600_000);
+    await setLease(connectionId, held);
+
+    await runRefreshSweep({ recover: false });
+    expect((await bank.control().stats()).tokenRequests.byAccount[login]?.refreshToken ?? 0).toBe(0);
+    expect(await leaseOf(connectionId)).toEqual(held);
+
+    await setLease(connectionId, new Date(Date.now() - 1000));
+    await runRefreshSweep({ recover: false });
+    expect((await bank.control().stats()).tokenRequests.byAccount[login]?.refreshToken).toBe(1);
+    expect(await row(connectionId)).toMatchObject({ status: "active", refreshLeaseUntil: null, refreshFailures: 0 });
+  });
+
+  test("a sweep that runs out of time mid-batch hands the rest of its claim back", async () => {
+    for (const login of [uniqueLogin("yara"), uniqueLogin("yves")]) await dueConnection(login);
+    const budgetMs = 4000;
+    const startedAt = performance.now();
+    // The first refresh outlasts the budget, so the batch's second row is never attempted.
+    const waitOutBudget = () => {
+      while (performance.now() - startedAt <= budgetMs + 50) {
+        // spin: the sweep checks its deadline between refreshes
+      }
+    };
+    const summary = await runRefreshSweep({ recover: false, budgetMs, concurrency: 1, batchSize: 2, onRefresh: waitOutBudget });
+    // One attempt (other tests' rows may come first and fail at the bank), one row handed back.
+    expect(summary.refreshed + summary.failed).toBe(1);
+    expect(summary).toMatchObject({ skipped: 1, claimed: 2, batches: 1 });
+    const db = await getDb();
+    expect(await db.select({ id: providerConnections.id }).from(providerConnections).where(isNotNull(providerConnections.refreshLeaseUntil))).toEqual([]);
+  });
+
+  test("a sweep out of time claims nothing and leaves no claim behind", async () => {
+    const login = uniqueLogin("xan");
+    await dueConnection(login);
+    const summary = await runRefreshSweep({ recover: false, budgetMs: -1 });
+    expect(summary).toMatchObject({ refreshed: 0, claimed: 0, skipped: 0 });
+    const db = await getDb();
+    expect(await db.select({ id: providerConnections.id }).from(providerConnections).where(isNotNull(providerConnections.refreshLeaseUntil))).toEqual([]);
+    expect((await bank.control().stats()).tokenRequests.byAccount[login]?.refreshToken ?? 0).toBe(0);
   });
 });

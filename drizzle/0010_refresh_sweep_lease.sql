@@ -1,0 +1,1 @@
+ALTER TABLE "provider_connections" ADD COLUMN "refresh_lease_until" timestamp with time zone;
