@@ -67,6 +67,14 @@ export async function aliasesInUse({ db, userId, providerSlug }: { db: Executor;
     );
 }
 
+/** Renames a live connection of the user's (the unique index settles a race between two renames). */
+export async function setAlias(tx: Transaction, { connectionId, userId, alias }: { connectionId: string; userId: string; alias: string }) {
+  await tx
+    .update(providerConnections)
+    .set({ alias, updatedAt: new Date() })
+    .where(and(eq(providerConnections.id, connectionId), eq(providerConnections.userId, userId)));
+}
+
 export async function insertPendingConnection(
   tx: Transaction,
   values: { id: string; userId: string; providerSlug: string; alias: string },

@@ -5,11 +5,10 @@ import "server-only";
  * provider apart, so it is unique per user and provider among live connections; the partial
  * unique index `provider_connections_alias_uq` is the last word when two renames race.
  */
-import { and, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 
 import { getDb } from "../db/client";
-import { providerConnections } from "../db/schema";
+import { aliasesInUse, findOwnedConnection, setAlias } from "./queries";
 
 export const ALIAS_MAX_LENGTH = 60;
 
@@ -38,36 +37,15 @@ export async function renameConnection({
   const db = await getDb();
   try {
     return await db.transaction(async (tx) => {
-      const [connection] = await tx
-        .select({ providerSlug: providerConnections.providerSlug })
-        .from(providerConnections)
-        .where(
-          and(
-            eq(providerConnections.id, connectionId),
-            eq(providerConnections.userId, userId),
-            ne(providerConnections.status, "disconnected"),
-          ),
-        )
-        .for("update");
-      if (!connection) return { ok: false, field: "connection", message: "That connection was not found." } as const;
-      const [taken] = await tx
-        .select({ id: providerConnections.id })
-        .from(providerConnections)
-        .where(
-          and(
-            eq(providerConnections.userId, userId),
-            eq(providerConnections.providerSlug, connection.providerSlug),
-            ne(providerConnections.status, "disconnected"),
-            ne(providerConnections.id, connectionId),
-            sql`lower(${providerConnections.alias}) = lower(${alias})`,
-          ),
-        )
-        .limit(1);
-      if (taken) return { ok: false, field: "alias", message: DUPLICATE } as const;
-      await tx
-        .update(providerConnections)
-        .set({ alias, updatedAt: new Date() })
-        .where(and(eq(providerConnections.id, connectionId), eq(providerConnections.userId, userId)));
+      const connection = await findOwnedConnection({ db: tx, userId, connectionId, forUpdate: true });
+      if (!connection || connection.status === "disconnected") {
+        return { ok: false, field: "connection", message: "That connection was not found." } as const;
+      }
+      const others = await aliasesInUse({ db: tx, userId, providerSlug: connection.providerSlug });
+      if (others.some((c) => c.id !== connectionId && c.alias.toLowerCase() === alias.toLowerCase())) {
+        return { ok: false, field: "alias", message: DUPLICATE } as const;
+      }
+      await setAlias(tx, { connectionId, userId, alias });
       return { ok: true, alias } as const;
     });
   } catch (error) {

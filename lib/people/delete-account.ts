@@ -7,15 +7,16 @@ import "server-only";
  * append-only audit trail is keyed by it. A last email, to the address the account had,
  * confirms the deletion.
  */
-import { and, eq, isNull, ne, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { createElement } from "react";
 
 import { AccountDeletedEmail } from "@/components/emails/account-deleted-email";
 
 import { ExpectedError } from "../errors";
 import { disconnectConnection } from "../connections/disconnect";
+import { listConnectionsForUser } from "../connections/queries";
 import { getDb, queryRows } from "../db/client";
-import { emailDeliveries, providerConnections, sessions, users, verificationTokens } from "../db/schema";
+import { emailDeliveries, sessions, users, verificationTokens } from "../db/schema";
 import { deliverEmailOnce } from "../email/email-deliveries";
 import { renderEmailMessage } from "../email/render-email-message";
 import { dispatchEvent } from "../events/emit";
@@ -42,10 +43,7 @@ export async function deleteAccount({ userId, confirmEmail }: { userId: string; 
     throw new ExpectedError("confirmation_mismatch", "That is not your account's email address. Nothing was deleted.");
   }
 
-  const live = await db
-    .select({ id: providerConnections.id })
-    .from(providerConnections)
-    .where(and(eq(providerConnections.userId, userId), ne(providerConnections.status, "disconnected")));
+  const live = await listConnectionsForUser({ userId });
   let disconnected = 0;
   for (const { id } of live) {
     const result = await disconnectConnection({ userId, connectionId: id });
