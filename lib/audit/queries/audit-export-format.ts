@@ -141,3 +141,15 @@ export function contentDisposition(filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
+
+/** The download response of an export stream: a file to save, never cached or sniffed. */
+export function exportResponse(body: ReadableStream<Uint8Array>, format: ExportFormat, filename: string): Response {
+  return new Response(body, {
+    headers: {
+      "content-type": EXPORT_CONTENT_TYPES[format],
+      "content-disposition": contentDisposition(filename),
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
+}

@@ -1,5 +1,5 @@
 import { EXPORT_FORMATS, type ExportFormat } from "@/lib/audit/audit-access";
-import { contentDisposition, EXPORT_CONTENT_TYPES } from "@/lib/audit/queries/audit-export-format";
+import { exportResponse } from "@/lib/audit/queries/audit-export-format";
 import { auditExportStream } from "@/lib/audit/queries/export-audit-log";
 import { auth } from "@/lib/auth/auth";
 import { withRequestContext } from "@/lib/http/with-request-context";
@@ -23,12 +23,5 @@ export const GET = withRequestContext(async (request: Request) => {
     format: exportFormat,
     onError: (error) => getLogger().error({ err: error, filename }, "personal export failed mid-stream"),
   });
-  return new Response(body, {
-    headers: {
-      "content-type": EXPORT_CONTENT_TYPES[exportFormat],
-      "content-disposition": contentDisposition(filename),
-      "cache-control": "no-store",
-      "x-content-type-options": "nosniff",
-    },
-  });
+  return exportResponse(body, exportFormat, filename);
 });

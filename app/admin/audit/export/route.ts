@@ -1,6 +1,6 @@
 import { EXPORT_FORMATS, type ExportFormat } from "@/lib/audit/audit-access";
 import { recordAuditAccess } from "@/lib/audit/record-audit-access";
-import { contentDisposition, EXPORT_CONTENT_TYPES, exportFilename } from "@/lib/audit/queries/audit-export-format";
+import { exportFilename, exportResponse } from "@/lib/audit/queries/audit-export-format";
 import { createAuditCheckpoint } from "@/lib/audit/checkpoints/create-checkpoint";
 import { hasFilters, parseAuditFilters } from "@/lib/audit/queries/audit-filters";
 import { auditExportStream } from "@/lib/audit/queries/export-audit-log";
@@ -50,12 +50,5 @@ export const GET = withRequestContext(async (request: Request) => {
     scope: hasFilters(filters) ? "filtered" : "full",
     onError: (error) => getLogger().error({ err: error, filename }, "audit export failed mid-stream"),
   });
-  return new Response(body, {
-    headers: {
-      "content-type": EXPORT_CONTENT_TYPES[exportFormat],
-      "content-disposition": contentDisposition(filename),
-      "cache-control": "no-store",
-      "x-content-type-options": "nosniff",
-    },
-  });
+  return exportResponse(body, exportFormat, filename);
 });
