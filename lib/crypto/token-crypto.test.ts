@@ -245,7 +245,7 @@ describe("parseEncryptionKeys", () => {
     ["k1:", /key "k1" must be 32 bytes of base64 \(got 0\)/],
     // The name leaves out the (random) value: a test's name must be the same on every run
     // for mutation testing to match it to the code it covers.
-  ])("names what is wrong (case %#: %s)", (value, message) => {
+  ])("names what is wrong (case %#)", (value, message) => {
     expect(() => parseEncryptionKeys(value)).toThrow(message);
   });
 
