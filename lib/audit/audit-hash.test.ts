@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { canonicalJson, computeAuditHash, GENESIS_HASH, HASHED_FIELDS, type HashedContent } from "./audit-hash";
+import { auditHashContent, canonicalJson, computeAuditHash, GENESIS_HASH, HASHED_FIELDS, type HashedContent } from "./audit-hash";
 
 const row: HashedContent = {
   eventId: "0192f0c5-3c8e-7c4a-9e5b-0a1b2c3d4e5f",
@@ -47,5 +47,22 @@ describe("the audit hash", () => {
         value instanceof Date ? new Date(value.getTime() + 1) : typeof value === "object" && value !== null ? { ...value, x: 1 } : `${String(value)}x`;
       expect(computeAuditHash(GENESIS_HASH, { ...row, [field]: altered }), field).not.toBe(hash);
     }
+  });
+});
+
+describe("canonical JSON, precisely", () => {
+  it("writes undefined as null, and leaves out keys whose value is undefined", () => {
+    expect(canonicalJson(undefined)).toBe("null");
+    expect(canonicalJson({ b: 1, a: undefined, c: [undefined] })).toBe('{"b":1,"c":[null]}');
+  });
+
+  it("sorts many keys given in any order", () => {
+    const keys = ["m", "c", "x", "a", "k", "b", "z", "e", "q", "d", "y", "f"];
+    const text = canonicalJson(Object.fromEntries(keys.map((k, i) => [k, i])));
+    expect(Object.keys(JSON.parse(text))).toEqual([...keys].sort());
+  });
+
+  it("keeps a missing timestamp null rather than turning it into a date", () => {
+    expect(JSON.parse(auditHashContent({ ...row, recordedAt: null }))).toMatchObject({ recordedAt: null });
   });
 });

@@ -243,7 +243,9 @@ describe("parseEncryptionKeys", () => {
     [`k1:${k1.slice(0, -1)}`, /key "k1" must be 32 bytes of base64 \(got not base64\)/],
     [`k1:${randomBytes(32).toString("base64url").replace(/^./, "-")}`, /key "k1" must be 32 bytes of base64 \(got not base64\)/],
     ["k1:", /key "k1" must be 32 bytes of base64 \(got 0\)/],
-  ])("names what is wrong in %j", (value, message) => {
+    // The name leaves out the (random) value: a test's name must be the same on every run
+    // for mutation testing to match it to the code it covers.
+  ])("names what is wrong (case %#)", (value, message) => {
     expect(() => parseEncryptionKeys(value)).toThrow(message);
   });
 
@@ -262,6 +264,70 @@ describe("parseEncryptionKeys", () => {
         expect(message).not.toContain(material);
       }
     }
+  });
+});
+
+describe("parseEncryptionKeys, more precisely", () => {
+  const k1 = randomBytes(32).toString("base64");
+
+  it("trims spaces around the colon too", () => {
+    const { keys } = parseEncryptionKeys(`k1 :  ${k1} `);
+    expect(keys.map((k) => k.kid)).toEqual(["k1"]);
+    expect(keys[0]?.key.equals(Buffer.from(k1, "base64"))).toBe(true);
+  });
+
+  it("says which entry is empty, rather than that no key was given, when others are present", () => {
+    expect(() => parseEncryptionKeys(`,k1:${k1}`)).toThrow(/^TOKEN_ENCRYPTION_KEYS: entry 1 is empty \(stray comma\?\)$/);
+    expect(() => parseEncryptionKeys(`k1:${k1},,`)).toThrow(/^TOKEN_ENCRYPTION_KEYS: entry 2 is empty/);
+  });
+
+  it("asks for kid:base64key when the colon is missing, wherever the entry is", () => {
+    expect(() => parseEncryptionKeys(`k1:${k1},k2`)).toThrow(/^TOKEN_ENCRYPTION_KEYS: entry 2 must be "kid:base64key"$/);
+    // A colon at index 1 is a (one-letter) key id, not a missing colon.
+    expect(parseEncryptionKeys(`a:${k1}`).keys[0]?.kid).toBe("a");
+  });
+});
+
+describe("sealed values that cannot be opened", () => {
+  const cipher = createTokenCipher([key("k1")]);
+  const sealed = cipher.encrypt(SECRET, CONTEXT);
+
+  it.each([
+    ["a wrong number of parts", sealed.split(".").slice(0, 4).join("."), "sealed token is malformed: expected 5 dot-separated parts"],
+    ["a key id that could never be valid", withPart(sealed, 1, () => "k 1"), "sealed token is malformed: invalid key id"],
+    ["an iv in foreign characters", withPart(sealed, 2, (iv) => `${iv.slice(0, -1)}*`), "sealed token is malformed: iv is not base64url"],
+    ["a short iv", withPart(sealed, 2, (iv) => iv.slice(0, 8)), "sealed token is malformed: iv must be 12 bytes"],
+    ["a tag in foreign characters", withPart(sealed, 4, (tag) => `${tag.slice(0, -1)}+`), "sealed token is malformed: tag is not base64url"],
+    ["a short tag", withPart(sealed, 4, (tag) => tag.slice(0, 16)), "sealed token is malformed: tag must be 12 bytes".replace("12", "16")],
+    ["ciphertext in foreign characters", withPart(sealed, 3, (c) => `${c}=`), "sealed token is malformed: ciphertext is not base64url"],
+  ])("names why for %s, as malformed", (_name, value, message) => {
+    const error = decryptionError(() => cipher.decrypt(value, CONTEXT));
+    expect(error.name).toBe("TokenDecryptionError");
+    expect(error.reason).toBe("malformed");
+    expect(error.message).toBe(message);
+  });
+
+  it("says when an edited segment would only decode the same by ignoring bits", () => {
+    // The 16-byte tag's last character carries 4 unused bits: flipping the lowest one
+    // leaves the decoded bytes unchanged.
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const tag = sealed.split(".")[4]!;
+    const twin = `${tag.slice(0, -1)}${alphabet[alphabet.indexOf(tag.at(-1)!) ^ 1]}`;
+    expect(Buffer.from(twin, "base64url").equals(Buffer.from(tag, "base64url"))).toBe(true);
+    expect(decryptionError(() => cipher.decrypt(withPart(sealed, 4, () => twin), CONTEXT)).message).toBe(
+      "sealed token is malformed: tag is not canonical base64url",
+    );
+  });
+
+  it("names the version and authentication failures", () => {
+    const version = decryptionError(() => cipher.decrypt(withPart(sealed, 0, () => "v2"), CONTEXT));
+    expect(version.message).toBe("sealed token has an unsupported format version");
+    const tampered = decryptionError(() => cipher.decrypt(sealed, `${CONTEXT}x`));
+    expect(tampered).toMatchObject({
+      name: "TokenDecryptionError",
+      reason: "authentication_failed",
+      message: "sealed token failed authentication (tampered, or stored under another context)",
+    });
   });
 });
 

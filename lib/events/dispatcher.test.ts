@@ -169,3 +169,54 @@ describe("the dispatcher", () => {
     expect(seen).toBe(succeeded.correlationId);
   });
 });
+
+describe("the dispatcher's bookkeeping, precisely", () => {
+  const fails = (message: string) => async () => {
+    throw new Error(message);
+  };
+
+  it("schedules the outbox row at the earliest retry among failed handlers", async () => {
+    const now = new Date("2026-11-27T10:00:00Z");
+    const { store, saved } = memoryStore();
+    const dispatcher = createDispatcher({ handlers: [handler("a", ALL, fails("a")), handler("b", ALL, fails("b"))], store });
+    // "a" has failed before (its wait is longer), "b" fails for the first time.
+    await dispatcher.dispatch(succeeded, { now: () => now, previousRuns: new Map([["a", { status: "retrying", attempts: 3 }]]) });
+    const [a, b] = saved[0]!.runs;
+    expect(b!.nextAttemptAt!.getTime()).toBeLessThan(a!.nextAttemptAt!.getTime());
+    expect(saved[0]!.outbox).toEqual({ processedAt: null, deadAt: null, nextAttemptAt: b!.nextAttemptAt });
+
+    saved.length = 0;
+    const reversed = createDispatcher({ handlers: [handler("b", ALL, fails("b")), handler("a", ALL, fails("a"))], store });
+    await reversed.dispatch(succeeded, { now: () => now, previousRuns: new Map([["a", { status: "retrying", attempts: 3 }]]) });
+    expect(saved[0]!.outbox.nextAttemptAt).toEqual(saved[0]!.runs.find((r) => r.handler === "b")!.nextAttemptAt);
+  });
+
+  it("logs a retried failure as such, names a timeout, and keeps at most 1,000 characters of an error", async () => {
+    const { store, saved } = memoryStore();
+    const slow = handler("slow", ALL, () => new Promise(() => undefined));
+    const long = handler("long", ALL, fails("x".repeat(5_000)));
+    const dispatcher = createDispatcher({ handlers: [slow, long], store, handlerTimeoutMs: 20 });
+    const result = await dispatcher.dispatch(succeeded);
+    expect(result).toMatchObject({ processed: false, failed: ["slow", "long"], dead: [], recorded: true });
+    expect(saved[0]!.runs[0]!.lastError).toBe('Error: handler "slow" timed out after 20 ms');
+    expect(saved[0]!.runs[1]!.lastError).toHaveLength(1_000);
+    expect(logs.filter((l) => l.level === 50).map((l) => l.msg)).toEqual([
+      'event handler "slow" failed; it will be retried',
+      'event handler "long" failed; it will be retried',
+    ]);
+  });
+
+  it("records a handler that throws a nullish value as failed", async () => {
+    const { store, saved } = memoryStore();
+    const dispatcher = createDispatcher({
+      handlers: [
+        handler("nullish", ALL, async () => {
+          throw undefined;
+        }),
+      ],
+      store,
+    });
+    await dispatcher.dispatch(succeeded);
+    expect(saved[0]!.runs[0]).toMatchObject({ status: "retrying", lastError: "Error: handler threw a nullish value" });
+  });
+});

@@ -147,7 +147,38 @@ describe("createEvent", () => {
   });
 });
 
+describe("createEvent's checks, precisely", () => {
+  const target = { userId: "u", providerId: "acme-bank", providerSlug: "acme-bank" };
+
+  it("refuses an invalid actor, naming the path but not the value", () => {
+    const bad = () => createEvent("ProviderConnectionAttempted", target, { actor: { type: "user", userId: 7 as unknown as string } });
+    expect(bad).toThrow(TypeError);
+    expect(bad).toThrow(/^ProviderConnectionAttempted: invalid actor: userId: /);
+  });
+
+  it("joins nested paths with dots, several issues with semicolons, and names the root", () => {
+    const many = () => createEvent("ProviderConnectionFailed", { userId: 1, providerId: 2, providerSlug: "acme-bank", reason: "x" } as never);
+    expect(many).toThrow(/invalid fields: (\w+: [^;]+; ){2,}\w+: /);
+    expect(() => createEvent("ProviderConnectionAttempted", target, { actor: "root" as never })).toThrow(/invalid actor: \(root\): /);
+  });
+
+  it("bounds header-derived text: 100 characters of IP, 1,000 of user agent", () => {
+    const event = createEvent("ProviderConnectionAttempted", target, { ipAddress: "1".repeat(150), userAgent: "a".repeat(1_500) });
+    expect(event.ipAddress).toHaveLength(100);
+    expect(event.userAgent).toHaveLength(1_000);
+  });
+});
+
 describe("parseEvent", () => {
+  it("freezes the nested actor too", () => {
+    const [event] = sampleEvents({}, { actor: { type: "user", userId: "user-1" } });
+    const parsed = parseEvent(JSON.parse(JSON.stringify(event)));
+    expect(Object.isFrozen(parsed.actor)).toBe(true);
+    expect(() => {
+      (parsed.actor as { userId: string }).userId = "someone-else";
+    }).toThrow(TypeError);
+  });
+
   it("reads every event type back from its JSON form, frozen", () => {
     for (const event of sampleEvents({}, { ipAddress: "198.51.100.1", userAgent: "curl/8.0" })) {
       const parsed = parseEvent(JSON.parse(JSON.stringify(event)));

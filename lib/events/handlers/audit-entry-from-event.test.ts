@@ -55,3 +55,14 @@ describe("audit rows from events", () => {
     expect(() => parseAuditMetadata("provider_connection_failed", { providerName: "Acme Bank", requestId: null })).toThrow();
   });
 });
+
+describe("the audit row's actor", () => {
+  it("is null for a scheduled (system) event, whoever owns the connection", () => {
+    const [event] = sampleEvents({ userId: "owner-1" });
+    expect(auditEntryFromEvent(event, { providerName: "Acme Bank", recordedAt })).toMatchObject({
+      actorType: "system",
+      actorUserId: null,
+      userId: "owner-1",
+    });
+  });
+});

@@ -102,7 +102,7 @@ describe("the email handler, against a real SMTP server", () => {
     const result = await emitNow(event).then(() => dispatchEvent(event));
     // No retry sleeps in the request: the first failure is recorded, not waited out.
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(result.failed).toEqual([]);
+    expect(result.failed).not.toContain("email");
     let [delivery] = await deliveryOf(event.eventId);
     expect(delivery).toMatchObject({ status: "retrying", attempts: 1 });
     expect(delivery!.lastError).toMatch(/ECONNREFUSED|connect/i);
@@ -146,8 +146,9 @@ describe("the email handler, against a real SMTP server", () => {
     expect(delivery!.lastError).toMatch(/451|busy/i);
     const failed = await listEmailDeliveries({ status: "failed" });
     expect(failed.map((d) => d.eventId)).toContain(event.eventId);
-    expect(logs.lines.find((l) => l.eventId === event.eventId && l.level === 50)).toMatchObject({
-      msg: "email not sent after the last try; marked failed",
+    // Other handlers (accounts: no bank runs here) log their own failures; look at the email's.
+    expect(logs.lines.find((l) => l.eventId === event.eventId && l.msg === "email not sent after the last try; marked failed")).toMatchObject({
+      level: 50,
       correlationId: event.correlationId,
     });
 
@@ -159,7 +160,7 @@ describe("the email handler, against a real SMTP server", () => {
   it("skips, with a warning, an event whose user no longer exists", async () => {
     const event = createEvent("ProviderConnectionSucceeded", connection({ userId: "deleted-user" }));
     const result = await emitNow(event).then(() => dispatchEvent(event));
-    expect(result.failed).toEqual([]);
+    expect(result.failed).not.toContain("email");
     expect(await deliveryOf(event.eventId)).toHaveLength(0);
   });
 });

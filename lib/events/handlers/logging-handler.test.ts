@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { setLoggerForTesting } from "@/test/support/swap-singletons";
 import { sampleEvents } from "@/test/support/sample-events";
-import { loggingHandler } from "./logging-handler";
+import { eventLogLine, loggingHandler } from "./logging-handler";
 
 let lines: Record<string, unknown>[];
 
@@ -38,5 +38,14 @@ describe("the logging handler", () => {
     expect(lines[2]).toMatchObject({ outcome: "failed", workflow: "connect", reason: "user_cancelled" });
     expect(lines[8]).toMatchObject({ outcome: "failed", workflow: "refresh", reason: "refresh_token_expired", needsUserAction: true });
     expect(lines[4]).toMatchObject({ outcome: "succeeded", workflow: "disconnect", connectionId: events[4]!.connectionId });
+  });
+});
+
+describe("the log line's actor", () => {
+  it("names the user who acted, and no user for the system", () => {
+    const [byUser] = sampleEvents({ userId: "owner-1" }, { actor: { type: "user", userId: "actor-9" } });
+    const [bySystem] = sampleEvents({ userId: "owner-1" });
+    expect(eventLogLine(byUser)).toMatchObject({ actorType: "user", actorUserId: "actor-9", userId: "owner-1" });
+    expect(eventLogLine(bySystem)).toMatchObject({ actorType: "system", actorUserId: null });
   });
 });
