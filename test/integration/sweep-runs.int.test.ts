@@ -37,8 +37,9 @@ beforeEach(async () => {
 test("a finished sweep is recorded with its trigger and summary", async () => {
   const summary = await runRecordedSweep("cron");
   expect(summary.tookMs).toBe(12);
-  const [run, ...rest] = await listSweepRuns();
-  expect(rest).toHaveLength(0);
+  const runs = await listSweepRuns();
+  expect(runs).toHaveLength(1);
+  const run = runs[0]!;
   expect(run).toMatchObject({ trigger: "cron", outcome: "ok", error: null });
   expect(run.summary).toMatchObject({ refresh: { refreshed: 2, failed: 1 }, accountsCatchUp: { read: 1 }, tookMs: 12 });
   expect(run.finishedAt.getTime()).toBeGreaterThanOrEqual(run.startedAt.getTime());
@@ -47,7 +48,7 @@ test("a finished sweep is recorded with its trigger and summary", async () => {
 test("a failed sweep is recorded as failed with its message, and still throws", async () => {
   sweep.outcome = "throw";
   await expect(runRecordedSweep("timer")).rejects.toThrow("unreachable");
-  const [run] = await listSweepRuns();
+  const run = (await listSweepRuns())[0]!;
   expect(run).toMatchObject({ trigger: "timer", outcome: "failed", summary: null });
   expect(run.error).toContain("provider token endpoint unreachable");
 });
@@ -59,8 +60,8 @@ test("the listing shows the newest runs first, at most the limit", async () => {
   }
   const runs = await listSweepRuns();
   expect(runs).toHaveLength(20);
-  expect(runs[0].startedAt.getTime()).toBe(base + 24_000);
-  expect(runs[19].startedAt.getTime()).toBe(base + 5_000);
+  expect(runs[0]!.startedAt.getTime()).toBe(base + 24_000);
+  expect(runs[19]!.startedAt.getTime()).toBe(base + 5_000);
 });
 
 test("pruning drops rows past the newest N and rows older than the keep window", async () => {
