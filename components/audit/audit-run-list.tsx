@@ -1,3 +1,4 @@
+import { COLLAPSE_WINDOW_SECONDS } from "@/lib/audit/collapse-window";
 import type { AuditRun } from "@/lib/audit/queries/list-audit-runs";
 import { describeDevice } from "@/lib/email/describe-device";
 
@@ -10,14 +11,14 @@ import { OutcomeBadge } from "./outcome-badge";
  * (`<details>`): the events, their metadata and the emails are in the page already, so
  * opening a run needs no request and no JavaScript.
  */
-export function AuditRunList({ runs }: { runs: AuditRun[] }) {
+export function AuditRunList({ runs, repeats }: { runs: AuditRun[]; repeats?: Map<string, number> }) {
   return (
     <ol className="mt-3 divide-y divide-zinc-200 rounded-lg border border-zinc-200 bg-white">
       {runs.map((run) => (
         <li key={run.key} data-correlation-id={run.correlationId} aria-label={runLabel(run)}>
           <details className="group">
             <summary className="cursor-pointer list-none px-4 py-3 hover:bg-zinc-50 [&::-webkit-details-marker]:hidden">
-              <RunSummary run={run} />
+              <RunSummary run={run} repeats={repeats?.get(run.key) ?? 0} />
             </summary>
             <AuditRunDetails run={run} />
           </details>
@@ -32,7 +33,7 @@ function runLabel(run: AuditRun): string {
   return `${WORKFLOW_LABELS[run.workflow] ?? run.workflow} ${run.providerName}, ${run.outcome === "attempted" ? "no outcome yet" : run.outcome}, ${when}`;
 }
 
-function RunSummary({ run }: { run: AuditRun }) {
+function RunSummary({ run, repeats }: { run: AuditRun; repeats: number }) {
   const device = describeDevice(run.userAgent);
   const actor = run.actorType === "system" ? "System (scheduled)" : (run.actorEmail ?? "unknown user");
   return (
@@ -60,6 +61,12 @@ function RunSummary({ run }: { run: AuditRun }) {
         <Item term="IP" value={run.ipAddress ?? "—"} mono />
         <Item term="Device" value={device ?? "—"} title={run.userAgent ?? undefined} />
       </dl>
+      {/* Repeats of this rejection were counted in audit_collapsed, not audited one by one. */}
+      {repeats > 0 ? (
+        <p className="pl-6 text-xs text-zinc-600" data-collapsed-repeats={repeats}>
+          +{repeats} more like this in the same {COLLAPSE_WINDOW_SECONDS / 60} minutes (counted, not recorded one by one)
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -479,3 +479,26 @@ export const accountReads = pgTable(
   ],
 );
 export type AccountRead = typeof accountReads.$inferSelect;
+
+/**
+ * One row per periodic sweep (lib/sweep/run-sweep.ts), for /admin/operations: when, which
+ * scheduler started it, and its summary or its error. Counts only, never a credential.
+ * Pruned by the sweep itself (lib/sweep/sweep-runs.ts) so the table stays small.
+ */
+export const sweepRuns = pgTable(
+  "sweep_runs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** `cron` (the cron route) or `timer` (the in-server timer). */
+    trigger: text("trigger").notNull(),
+    /** `ok` or `failed`. */
+    outcome: text("outcome").notNull(),
+    summary: jsonb("summary"),
+    /** The error's message when failed (never a token: the sweep's errors carry codes, not secrets). */
+    error: text("error"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("sweep_runs_started_idx").on(t.startedAt)],
+);
+export type SweepRun = typeof sweepRuns.$inferSelect;

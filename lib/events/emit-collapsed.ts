@@ -7,6 +7,7 @@
  */
 import { sql } from "drizzle-orm";
 
+import { COLLAPSE_WINDOW_SECONDS } from "../audit/collapse-window";
 import { getDb, queryRows } from "../db/client";
 import { iso } from "../db/sql-values";
 import { getLogger } from "../logger";
@@ -15,7 +16,7 @@ import { EVENT_CATALOG } from "./event-catalog";
 import type { DomainEvent } from "./events";
 
 /** The window in which repeats collapse into one audited row and a count. */
-export const COLLAPSE_WINDOW_SECONDS = 10 * 60;
+export { COLLAPSE_WINDOW_SECONDS };
 
 /**
  * Emits `events` (an Attempted event and its outcome, or an outcome alone) only for the first

@@ -5,7 +5,7 @@
  */
 import { env } from "../env";
 import { getLogger } from "../logger";
-import { runSweep } from "./run-sweep";
+import { runRecordedSweep } from "./record-sweep-run";
 
 const globalForTimer = globalThis as typeof globalThis & { __ledgerlinkSweepTimer?: NodeJS.Timeout };
 
@@ -16,7 +16,7 @@ export function startSweepTimer(): void {
     if (running) return; // a slow sweep is never overlapped by the next tick
     running = true;
     try {
-      await runSweep();
+      await runRecordedSweep("timer");
     } catch (error) {
       getLogger().error({ err: error }, "scheduled sweep failed");
     } finally {

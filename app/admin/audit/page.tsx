@@ -9,6 +9,7 @@ import { IntegrityStatus, IntegrityStatusPending } from "@/components/audit/inte
 import { Pager } from "@/components/audit/pager";
 import { RunsChartPending, RunsPerDay } from "@/components/audit/runs-chart";
 import { PageShell } from "@/components/page-shell";
+import { collapsedRepeatsForRuns } from "@/lib/audit/queries/collapsed-counts";
 import { recordAuditAccess } from "@/lib/audit/record-audit-access";
 import { isCursorParam } from "@/lib/audit/queries/audit-cursor";
 import { firstParam, hasFilters, hrefWith, parseAuditFilters, type FilterName } from "@/lib/audit/queries/audit-filters";
@@ -63,6 +64,7 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
     filter ? listAuditRuns({ filter, older, newer }) : emptyPage,
     listAuditProviders(),
   ]);
+  const repeats = await collapsedRepeatsForRuns(page.runs);
 
   return (
     <PageShell user={user}>
@@ -126,7 +128,7 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
             {hasFilters(filters) ? "No runs match these filters." : "No audit rows yet."}
           </p>
         ) : (
-          <AuditRunList runs={page.runs} />
+          <AuditRunList runs={page.runs} repeats={repeats} />
         )}
         <Pager
           label="Timeline pages"

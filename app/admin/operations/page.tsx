@@ -3,9 +3,12 @@ import { headers } from "next/headers";
 
 import { RetryButton } from "@/components/operations/retry-button";
 import { PageShell } from "@/components/page-shell";
+import { listFailedAccountReads } from "@/lib/accounts/queries";
+import { accountReadFailureText } from "@/lib/accounts/read-failure";
 import { requireAdmin } from "@/lib/auth/guards";
 import { formatDateTime } from "@/lib/format";
 import { listStuckWork, STUCK_PENDING_MS } from "@/lib/operations/list-stuck-work";
+import { listSweepRuns } from "@/lib/operations/list-sweep-runs";
 import { recordOperationsAccess } from "@/lib/operations/record-operations-access";
 import { resolveTimeZone } from "@/lib/people/time-zone";
 
@@ -17,7 +20,7 @@ export default async function OperationsPage() {
   await recordOperationsAccess({ access: { action: "operations_viewed" }, adminId: admin.id, headers: await headers() });
   const { zone } = resolveTimeZone(admin.timeZone);
   const at = (value: Date | null) => formatDateTime(value, { timeZone: zone });
-  const work = await listStuckWork();
+  const [work, sweeps, failedReads] = await Promise.all([listStuckWork(), listSweepRuns({ limit: 20 }), listFailedAccountReads({ limit: 50 })]);
   const anyFailed = work.emails.length + work.handlerRuns.length > 0;
 
   return (
@@ -98,8 +101,64 @@ export default async function OperationsPage() {
           </ul>
         )}
       </section>
+
+      <section aria-labelledby="reads" className="mt-8">
+        <h2 id="reads" className="text-lg font-medium">
+          Accounts reads that failed
+        </h2>
+        {failedReads.length === 0 ? (
+          <Empty>No accounts read failed.</Empty>
+        ) : (
+          <ul className="mt-3 space-y-3">
+            {failedReads.map((r) => (
+              <li key={r.id} aria-label={`Accounts read: ${r.reason ?? "unknown"}`} className="rounded-lg border border-zinc-200 bg-white p-4 text-sm">
+                <p className="font-medium">
+                  {r.providerSlug} · {r.reason ?? "unknown"} · {r.trigger}
+                </p>
+                <p className="text-zinc-600">{accountReadFailureText(r.reason)}</p>
+                <p className="text-zinc-600">
+                  {at(r.startedAt)} · connection {r.connectionId} · correlation {r.correlationId}
+                </p>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="sweeps" className="mt-8">
+        <h2 id="sweeps" className="text-lg font-medium">
+          Last sweep runs
+        </h2>
+        <p className="text-sm text-zinc-600">The periodic sweep: token refreshes, then first accounts reads caught up. The last 20.</p>
+        {sweeps.length === 0 ? (
+          <Empty>No sweep has run yet.</Empty>
+        ) : (
+          <ul className="mt-3 space-y-1 text-sm">
+            {sweeps.map((run) => (
+              <li key={run.id} aria-label={`Sweep run at ${at(run.startedAt)}`}>
+                {at(run.startedAt)} · {run.trigger} · {run.outcome === "ok" ? sweepSummaryText(run.summary) : <span className="text-red-800">failed: {run.error}</span>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
     </PageShell>
   );
+}
+
+/** One line from a stored RunSweepSummary; tolerant of rows written by an older shape. */
+function sweepSummaryText(summary: unknown): string {
+  const s = (summary ?? {}) as { refresh?: Record<string, unknown>; accountsCatchUp?: Record<string, unknown>; tookMs?: unknown };
+  const n = (value: unknown) => (typeof value === "number" ? value : 0);
+  return [
+    `${n(s.refresh?.refreshed)} refreshed`,
+    `${n(s.refresh?.failed)} failed`,
+    `${n(s.refresh?.skipped)} skipped`,
+    `${n(s.refresh?.abandonedConnects)} abandoned connects closed`,
+    `${n(s.refresh?.reauthWarnings)} reconnect warnings`,
+    `${n(s.accountsCatchUp?.read)} accounts reads caught up (${n(s.accountsCatchUp?.failed)} failed)`,
+    `took ${n(s.tookMs)} ms`,
+  ].join(" · ");
 }
 
 function Empty({ children }: { children: string }) {

@@ -2,7 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 
 import { env } from "@/lib/env";
 import { withRequestContext } from "@/lib/http/with-request-context";
-import { runSweep } from "@/lib/sweep/run-sweep";
+import { runRecordedSweep } from "@/lib/sweep/record-sweep-run";
 
 // A sweep may take a while with many due connections (Vercel's default is shorter).
 export const maxDuration = 300;
@@ -18,7 +18,7 @@ export const GET = withRequestContext(async (request: Request) => {
   if (!authorized(request)) {
     return Response.json({ error: "unauthorized" }, { status: 401, headers: { "www-authenticate": "Bearer" } });
   }
-  const { refresh, accountsCatchUp, tookMs } = await runSweep();
+  const { refresh, accountsCatchUp, tookMs } = await runRecordedSweep("cron");
   return Response.json(
     {
       refreshed: refresh.refreshed,
