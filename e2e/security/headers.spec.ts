@@ -72,5 +72,5 @@ test("/api/auth/session gives the user and expiry, never the session token", asy
   const body = JSON.parse(text) as Record<string, unknown>;
   expect(Object.keys(body).sort()).toEqual(["expires", "user"]);
   expect(body.user).toMatchObject({ email, isAdmin: false });
-  expect(Object.keys(body.user as object).sort()).toEqual(["email", "id", "image", "isAdmin", "name"]);
+  expect(Object.keys(body.user as object).sort()).toEqual(["email", "id", "image", "isAdmin", "name", "timeZone"]);
 });
