@@ -13,13 +13,16 @@ import { migrateAsOwner, type RuntimeGrants } from "@/lib/db/runtime-grants";
 import { env } from "@/lib/env";
 
 const onPostgres = Boolean(env.DATABASE_URL);
+// Roles and privileges, not pooling: through PgBouncer, talk to the server directly (the run
+// through the pooler sets DATABASE_MIGRATION_URL to the direct URL).
+const serverUrl = env.DATABASE_MIGRATION_URL ?? env.DATABASE_URL;
 const suffix = randomBytes(4).toString("hex");
 const owner = `audit_owner_${suffix}`;
 const runtime = `audit_app_${suffix}`;
 const database = `audit_roles_${suffix}`;
 
 function urlFor(user: string): string {
-  const url = new URL(env.DATABASE_URL ?? "postgres://localhost/none");
+  const url = new URL(serverUrl ?? "postgres://localhost/none");
   url.username = user;
   url.password = "";
   url.pathname = `/${database}`;
@@ -32,7 +35,7 @@ describe.skipIf(!onPostgres)("the runtime role on PostgreSQL (PGlite has no role
   let grants: RuntimeGrants;
 
   beforeAll(async () => {
-    admin = postgres(env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+    admin = postgres(serverUrl!, { max: 1, onnotice: () => {} });
     await admin.unsafe(`create role ${owner} login`);
     await admin.unsafe(`create role ${runtime} login`);
     await admin.unsafe(`create database ${database} owner ${owner}`);
