@@ -108,6 +108,12 @@ const schema = z.object({
   /** In-process refresh sweep for one-machine runs; 0 turns it off (Vercel Cron does it there). */
   REFRESH_SWEEP_INTERVAL_SECONDS: intFromString("REFRESH_SWEEP_INTERVAL_SECONDS", 60),
   SANDBOX_BANK: onOff.optional(),
+  /**
+   * Whether the app reads accounts from the Sandbox Bank (`on`, the default). `off` makes it a
+   * provider with no accounts API, like a bank configured without ACCOUNTS_URL: the card says
+   * so, and `npm run bench:connect -- --accounts-read off` measures the callback without the read.
+   */
+  SANDBOX_BANK_ACCOUNTS: onOff.default("on"),
   SANDBOX_BANK_URL: url("SANDBOX_BANK_URL", ["http:", "https:"])
     .default("http://localhost:3001")
     .transform((v) => v.replace(/\/+$/, "")),

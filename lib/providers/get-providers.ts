@@ -7,7 +7,7 @@ let cached: ProviderRegistry | undefined;
 export function getProviders(): ProviderRegistry {
   cached ??= buildProviderRegistry(env.providerVariables, {
     appUrl: env.APP_URL,
-    sandboxBank: env.sandboxBankClient ? { issuer: env.SANDBOX_BANK_URL, ...env.sandboxBankClient } : null,
+    sandboxBank: env.sandboxBankClient ? { issuer: env.SANDBOX_BANK_URL, ...env.sandboxBankClient, accounts: env.SANDBOX_BANK_ACCOUNTS === "on" } : null,
   });
   return cached;
 }

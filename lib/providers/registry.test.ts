@@ -56,6 +56,12 @@ describe("buildProviderRegistry", () => {
       ]);
     });
 
+    it("offers no accounts API with accounts: false (SANDBOX_BANK_ACCOUNTS=off)", () => {
+      const { providers, problems } = build({}, { appUrl: APP_URL, sandboxBank: { ...SANDBOX, accounts: false } });
+      expect(problems).toEqual([]);
+      expect(providers.map((p) => [p.slug, p.accounts])).toEqual([["sandbox-bank", undefined]]);
+    });
+
     it("is left out, with a problem, when its issuer is plain http off loopback", () => {
       const { providers, problems } = build(acme(), {
         appUrl: APP_URL,

@@ -45,7 +45,8 @@ export interface ProviderRegistryOptions {
   /** Public origin of the app (trailing slashes are ignored). */
   appUrl: string;
   /** The Sandbox Bank client, or null when the Sandbox Bank is off. */
-  sandboxBank: { issuer: string; clientId: string; clientSecret: string } | null;
+  /** `accounts: false`: the Sandbox Bank without its accounts API (SANDBOX_BANK_ACCOUNTS=off). */
+  sandboxBank: { issuer: string; clientId: string; clientSecret: string; accounts?: boolean } | null;
 }
 
 const SANDBOX_BANK_SLUG = "sandbox-bank";
@@ -92,7 +93,7 @@ export function buildProviderRegistry(vars: Readonly<Record<string, string | und
   }
 
   if (options.sandboxBank) {
-    const { issuer, clientId, clientSecret } = options.sandboxBank;
+    const { issuer, clientId, clientSecret, accounts = true } = options.sandboxBank;
     const issue = checkUrl(issuer, "issuer");
     if (issue) problems.push(`SANDBOX_BANK_URL: ${issue}; Sandbox Bank left out`);
     else {
@@ -107,7 +108,7 @@ export function buildProviderRegistry(vars: Readonly<Record<string, string | und
         tokenAuth: "client_secret_basic",
         redirectUri: `${callbackBase}/${SANDBOX_BANK_SLUG}`,
         builtIn: "sandbox-bank",
-        accounts: { url: `${issuer.replace(/\/+$/, "")}/fdx/v6/accounts`, format: "fdx" },
+        ...(accounts ? { accounts: { url: `${issuer.replace(/\/+$/, "")}/fdx/v6/accounts`, format: "fdx" as const } } : {}),
       });
     }
   }

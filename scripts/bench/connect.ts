@@ -17,6 +17,11 @@
  * the e2e suite) opens an SMTP connection per email — the capture, like many servers, waits
  * 100 ms before its greeting; `--smtp pooled` lets nodemailer keep connections open.
  *
+ * `--accounts-read on` (default) is the app as shipped: after each callback's response, the first
+ * accounts read runs in the background. `--accounts-read off` starts the Sandbox Bank without its
+ * accounts API (SANDBOX_BANK_ACCOUNTS=off), so the same flows run with no read: run both and
+ * compare the callback's p95 to see what the background read costs the person waiting.
+ *
  * Writes `.bench/connect.json`; the Next server's own output goes to `.bench/connect-server.log`.
  */
 import { randomBytes, randomUUID } from "node:crypto";
@@ -39,6 +44,7 @@ const { values: args } = parseArgs({
     warmup: { type: "string", default: "10" },
     "flows-per-user": { type: "string", default: "5" },
     smtp: { type: "string", default: "per-message" },
+    "accounts-read": { type: "string", default: "on" },
     server: { type: "string", default: process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },
   },
 });
@@ -50,6 +56,8 @@ const SKIP_BUILD = process.env.BENCH_SKIP_BUILD === "1";
 const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 3500);
 const SMTP_MODE = args.smtp;
 if (SMTP_MODE !== "per-message" && SMTP_MODE !== "pooled") throw new Error("--smtp must be per-message (as the e2e suite) or pooled");
+const ACCOUNTS_READ = args["accounts-read"];
+if (ACCOUNTS_READ !== "on" && ACCOUNTS_READ !== "off") throw new Error("--accounts-read must be on (as shipped) or off");
 if (![FLOWS, WARMUP, FLOWS_PER_USER, PORT_BASE].every((n) => Number.isInteger(n) && n >= 0) || FLOWS < 1 || FLOWS_PER_USER < 1) {
   throw new Error("--flows, --warmup, --flows-per-user and BENCH_PORT_BASE must be whole numbers (flows ≥ 1)");
 }
@@ -75,6 +83,7 @@ Object.assign(process.env, e2eEnv, {
   NEXT_DIST_DIR: distDir,
   // Production's default: every event's log line is written (to .bench/connect-server.log).
   LOG_LEVEL: "info",
+  SANDBOX_BANK_ACCOUNTS: ACCOUNTS_READ,
 });
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -147,20 +156,33 @@ try {
 
   // What the flows left behind: each one activated a connection, was audited and emailed.
   const { sql } = await import("drizzle-orm");
-  const [check] = await queryRows<{ active: number; connected: number; failed: number }>(
-    db,
-    sql`select
-      (select count(*)::int from provider_connections where status = 'active') as active,
-      (select count(*)::int from audit_logs where action = 'provider_connected') as connected,
-      (select count(*)::int from audit_logs where action = 'provider_connection_failed') as failed`,
-  );
   await smtp.waitFor(flowsRun, { timeoutMs: 30_000 }).catch(() => undefined);
+  const countRows = async () => {
+    const [row] = await queryRows<{ active: number; connected: number; failed: number; reads: number; readsSucceeded: number }>(
+      db,
+      sql`select
+        (select count(*)::int from provider_connections where status = 'active') as active,
+        (select count(*)::int from audit_logs where action = 'provider_connected') as connected,
+        (select count(*)::int from audit_logs where action = 'provider_connection_failed') as failed,
+        (select count(*)::int from account_reads) as reads,
+        (select count(*)::int from account_reads where outcome = 'succeeded') as "readsSucceeded"`,
+    );
+    return row;
+  };
+  // The background reads finish after the last redirect: give them a moment before counting.
+  let check = await countRows();
+  for (let wait = 0; ACCOUNTS_READ === "on" && (check?.readsSucceeded ?? 0) < flowsRun && wait < 100; wait += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    check = await countRows();
+  }
   const checks = {
     flowsRun,
     activeConnections: check?.active ?? 0,
     auditProviderConnected: check?.connected ?? 0,
     auditConnectionFailed: check?.failed ?? 0,
     connectedEmailsCaptured: smtp.received,
+    accountReads: check?.reads ?? 0,
+    accountReadsSucceeded: check?.readsSucceeded ?? 0,
   };
   const breakdown = await callbackBreakdown(db, windows);
 
@@ -172,7 +194,10 @@ try {
     connectionsPageBeforeConnect: summarize(timings.map((t) => t.pageMs)),
     consentAtBankNotCounted: summarize(timings.map((t) => t.consentMs)),
   };
-  console.log(`\n${timings.length} measured flows (after ${WARMUP} warm-up), one at a time, ${wallSeconds.toFixed(1)} s in all:\n`);
+  console.log(
+    `\n${timings.length} measured flows (after ${WARMUP} warm-up), one at a time, ${wallSeconds.toFixed(1)} s in all; ` +
+      `accounts read after connect: ${ACCOUNTS_READ}\n`,
+  );
   console.log(
     formatTable([
       { label: "Connect action → 303 to the bank", summary: spans.actionToRedirect },
@@ -200,6 +225,7 @@ try {
     warmup: WARMUP,
     flowsPerUser: FLOWS_PER_USER,
     smtp: SMTP_MODE,
+    accountsRead: ACCOUNTS_READ,
     interrupted,
     wallSeconds: Number(wallSeconds.toFixed(1)),
     machineBusyCores,
@@ -213,7 +239,10 @@ try {
   });
   console.log(`written to ${path.relative(process.cwd(), file)}`);
 
-  const ok = !interrupted && checks.activeConnections === flowsRun && checks.auditProviderConnected === flowsRun && checks.auditConnectionFailed === 0;
+  // With the read on, every flow's accounts were read (all of them, warm-up included); off, none was tried.
+  const readsAsExpected = ACCOUNTS_READ === "on" ? checks.accountReadsSucceeded === flowsRun : checks.accountReads === 0;
+  const ok =
+    !interrupted && checks.activeConnections === flowsRun && checks.auditProviderConnected === flowsRun && checks.auditConnectionFailed === 0 && readsAsExpected;
   if (!ok) {
     console.error("the flows did not all end in an active, audited connection (see checks)");
     process.exitCode = 1;
