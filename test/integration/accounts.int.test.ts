@@ -4,6 +4,8 @@
  * leave stored accounts alone, timeouts, disconnect, no token in any artifact, and
  * concurrency (two reads cause one refresh; the row lock matters, so it counts on Postgres).
  */
+import { randomUUID } from "node:crypto";
+
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
@@ -194,14 +196,25 @@ describe("reading accounts", () => {
     expect(logs.lines.find((l) => l.msg === "accounts read failed")).toMatchObject({ reason, connectionId });
   });
 
-  test("a slow accounts API times out", async () => {
+  test("a slow accounts API times out, and the failure's log line keeps the request's and the read's ids", async () => {
     const login = uniqueLogin("eve");
     const { connectionId, userId } = await connect(login);
     await bank.control().setAccount(login, { tokenEndpoint: "ok", accountsApi: "slow" });
+    logs.clear();
     const started = Date.now();
-    const result = await readAccounts({ userId, connectionId, trigger: "manual", timeoutMs: 300 });
+    // As the Refresh accounts action runs it: inside the request's context.
+    const requestId = randomUUID();
+    const result = await runWithRequestContext({ requestId, actor: { type: "user", userId } }, () =>
+      readAccounts({ userId, connectionId, trigger: "manual", timeoutMs: 300 }),
+    );
     expect(result).toMatchObject({ status: "failed", reason: "timeout", retryable: true });
     expect(Date.now() - started).toBeLessThan(5_000);
+    const [read] = (await reads(connectionId)).slice(-1);
+    expect(read).toEqual(["manual", "failed", "timeout"]);
+    const startedLine = logs.lines.find((l) => l.msg === "accounts read started" && l.connectionId === connectionId);
+    const failed = logs.lines.find((l) => l.msg === "accounts read failed" && l.connectionId === connectionId);
+    expect(startedLine).toMatchObject({ requestId, correlationId: expect.any(String) });
+    expect(failed).toMatchObject({ requestId, correlationId: startedLine!.correlationId, reason: "timeout" });
   });
 
   test("someone else's connection is not read", async () => {
