@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { getDb } from "../db/client";
@@ -120,5 +120,24 @@ describe("concurrent recovery passes", () => {
       expect(runs.mock.calls.filter(([e]) => e.eventId === event.eventId)).toHaveLength(1);
       expect((await stateOf(event.eventId)).audits).toHaveLength(1);
     }
+  });
+});
+
+describe("events recorded at the same instant", () => {
+  it("are delivered to the audit log in the order they were emitted, whatever order their rows were written in", async () => {
+    const events = Array.from({ length: 12 }, () => connectedEvent());
+    const sameInstant = new Date(Date.now() - HOUR);
+    const db = await getDb();
+    // Written newest first, all stamped with the same created_at: only the event ids (UUIDv7,
+    // increasing within this process) still say which came first.
+    await db.insert(eventOutbox).values(
+      [...events].reverse().map((event) => ({ eventId: event.eventId, type: event.type, payload: event, createdAt: sameInstant })),
+    );
+
+    await recoverEvents({ olderThanMs: 0 });
+
+    const ids = events.map((event) => event.eventId);
+    const appended = await db.select({ eventId: auditLogs.eventId }).from(auditLogs).where(inArray(auditLogs.eventId, ids)).orderBy(auditLogs.seq);
+    expect(appended.map((row) => row.eventId)).toEqual(ids);
   });
 });

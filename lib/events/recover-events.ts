@@ -52,16 +52,21 @@ export async function recoverEvents({
   const db = await getDb();
   const claimed = await queryRows<{ event_id: string; payload: unknown }>(
     db,
-    sql`update event_outbox set next_attempt_at = ${iso(new Date(now.getTime() + EVENT_LEASE_MS))}::timestamptz
-        where event_id in (
-          select event_id from event_outbox
-          where processed_at is null and dead_at is null
-            and created_at <= ${iso(new Date(now.getTime() - olderThanMs))}::timestamptz
-            and (next_attempt_at is null or next_attempt_at <= ${iso(now)}::timestamptz)
-          order by created_at
-          limit ${limit}
-          for update skip locked)
-        returning event_id, payload`,
+    // Replayed in the order they were emitted: by time, then by event id (UUIDv7, increasing
+    // within a process), since events of one instant share created_at. RETURNING has no order
+    // of its own, hence the outer select.
+    sql`with claimed as (
+          update event_outbox set next_attempt_at = ${iso(new Date(now.getTime() + EVENT_LEASE_MS))}::timestamptz
+          where event_id in (
+            select event_id from event_outbox
+            where processed_at is null and dead_at is null
+              and created_at <= ${iso(new Date(now.getTime() - olderThanMs))}::timestamptz
+              and (next_attempt_at is null or next_attempt_at <= ${iso(now)}::timestamptz)
+            order by created_at, event_id
+            limit ${limit}
+            for update skip locked)
+          returning event_id, payload, created_at)
+        select event_id, payload from claimed order by created_at, event_id`,
   );
 
   const previous = await previousRuns(claimed.map((row) => row.event_id));
