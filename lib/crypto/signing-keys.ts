@@ -7,7 +7,7 @@
  */
 import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from "node:crypto";
 
-import { KID_PATTERN, parseKeyList } from "./key-list";
+import { KID_PATTERN, parseKeyList } from "./parse-key-list";
 
 const VARIABLE = "AUDIT_SIGNING_KEYS";
 const BASE64_PATTERN = /^[A-Za-z0-9+/]+={0,2}$/;

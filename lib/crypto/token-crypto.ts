@@ -4,7 +4,7 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 
-import { KID_PATTERN, parseKeyList } from "./key-list";
+import { KID_PATTERN, parseKeyList } from "./parse-key-list";
 
 export interface EncryptionKey {
   kid: string;
@@ -43,7 +43,7 @@ const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-/** Parses `kid:base64key[,kid:base64key…]` (the syntax and its errors: ./key-list.ts). */
+/** Parses `kid:base64key[,kid:base64key…]` (the syntax and its errors: ./parse-key-list.ts). */
 export function parseEncryptionKeys(value: string): { keys: EncryptionKey[] } {
   const keys = parseKeyList(VARIABLE, value, "kid:base64key", (kid, encoded) => {
     const key = BASE64_PATTERN.test(encoded) ? Buffer.from(encoded, "base64") : null;
