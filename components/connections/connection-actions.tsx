@@ -7,6 +7,8 @@ import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { idleState } from "@/lib/actions/action-state";
 
+import { ConnectionButtonForm } from "./connection-button-form";
+
 /** Reconnect (when the connection needs the user) and Disconnect, with a confirmation step. */
 export function ConnectionActions({
   connectionId,
@@ -31,23 +33,20 @@ export function ConnectionActions({
     <div className="space-y-2">
       <div className="flex flex-wrap gap-2">
         {canReconnect ? (
-          <form action={reconnect}>
-            <input type="hidden" name="connectionId" value={connectionId} />
-            <input type="hidden" name="provider" value={providerSlug} />
-            <SubmitButton pendingLabel="Opening…" className="py-1.5">
-              <span>Reconnect</span>
-              <span className="sr-only"> {label}</span>
-            </SubmitButton>
-          </form>
+          <ConnectionButtonForm
+            action={reconnect}
+            connectionId={connectionId}
+            extraFields={{ provider: providerSlug }}
+            label={label}
+            pendingLabel="Opening…"
+          >
+            Reconnect
+          </ConnectionButtonForm>
         ) : null}
         {canRefresh ? (
-          <form action={refresh}>
-            <input type="hidden" name="connectionId" value={connectionId} />
-            <SubmitButton variant="secondary" pendingLabel="Refreshing…" className="py-1.5">
-              <span>Refresh now</span>
-              <span className="sr-only"> {label}</span>
-            </SubmitButton>
-          </form>
+          <ConnectionButtonForm action={refresh} connectionId={connectionId} label={label} variant="secondary" pendingLabel="Refreshing…">
+            Refresh now
+          </ConnectionButtonForm>
         ) : null}
         {confirming ? (
           <form action={disconnect} className="flex flex-wrap items-center gap-2" aria-label={`Confirm disconnecting ${label}`}>

@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 
 import { updateTimeZone } from "@/app/(app)/settings/actions";
+import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { idleState } from "@/lib/actions/action-state";
@@ -11,10 +12,7 @@ export function TimeZoneForm({ current, zones }: { current: string; zones: strin
   const [state, action] = useActionState(updateTimeZone, idleState);
   return (
     <form action={action} className="mt-3 flex flex-col gap-2 sm:flex-row sm:items-end">
-      <div className="flex flex-col gap-1">
-        <label htmlFor="timeZone" className="text-sm font-medium">
-          Time zone
-        </label>
+      <Field id="timeZone" label="Time zone">
         <select
           id="timeZone"
           name="timeZone"
@@ -27,7 +25,7 @@ export function TimeZoneForm({ current, zones }: { current: string; zones: strin
             </option>
           ))}
         </select>
-      </div>
+      </Field>
       <SubmitButton pendingLabel="Saving…">Save time zone</SubmitButton>
       <div aria-live="polite" className="sm:ml-2">
         <FormMessage state={state} />

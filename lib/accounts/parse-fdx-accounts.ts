@@ -3,16 +3,14 @@
  * wrapped in its kind (`{ depositAccount: {...} }`, `locAccount`, `loanAccount`,
  * `investmentAccount`, …) or the account object itself. Pure.
  */
+import type { AccountType, ParsedAccount, ParseResult } from "./parsed-account";
 import {
-  type AccountType,
   balance,
   currencyCode,
   isRecord,
   MalformedAccounts,
   maskAccountNumber,
   optionalDate,
-  type ParsedAccount,
-  type ParseResult,
   parseJson,
   parseList,
   requiredString,

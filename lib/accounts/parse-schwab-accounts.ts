@@ -5,18 +5,8 @@
  * The account's value is `currentBalances.liquidationValue`; what can be spent is
  * `availableFunds` (margin accounts) or `cashAvailableForTrading` (cash accounts). Pure.
  */
-import {
-  balance,
-  isRecord,
-  MalformedAccounts,
-  maskAccountNumber,
-  opaqueId,
-  type ParsedAccount,
-  type ParseResult,
-  parseJson,
-  parseList,
-  requiredString,
-} from "./parsed-account";
+import type { ParsedAccount, ParseResult } from "./parsed-account";
+import { balance, isRecord, MalformedAccounts, maskAccountNumber, opaqueId, parseJson, parseList, requiredString } from "./parsed-account";
 
 export function parseSchwabAccounts(text: string): ParseResult {
   const json = parseJson(text);

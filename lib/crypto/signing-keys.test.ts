@@ -23,4 +23,18 @@ describe("AUDIT_SIGNING_KEYS", () => {
     expect(verifyCheckpointSignature({ ...checkpoint, seq: 4 }, new Map([["k1", PUBLIC]]))).toMatchObject({ ok: false });
     expect(checkpointMessage(unsigned).toString("utf8")).toBe(`{"at":"2026-11-30T12:00:00.000Z","hash":"${"a".repeat(64)}","keyId":"k1","seq":3}`);
   });
+
+  it.each([
+    ["", /^AUDIT_SIGNING_KEYS: at least one key is required, as "kid:base64seed"$/],
+    [`k1:${SEED},`, /^AUDIT_SIGNING_KEYS: entry 2 is empty \(stray comma\?\)$/],
+    [SEED, /^AUDIT_SIGNING_KEYS: entry 1 must be "kid:base64seed"$/],
+    [`k.1:${SEED}`, /^AUDIT_SIGNING_KEYS: entry 1 has an invalid key id/],
+    [`k1:${SEED},k1:${SEED}`, /^AUDIT_SIGNING_KEYS: key id "k1" appears more than once$/],
+    ["k1:AAAA", /^AUDIT_SIGNING_KEYS: key "k1" must be a 32-byte Ed25519 seed in base64 \(got 3 bytes\)$/],
+    ["k1:not base64!", /^AUDIT_SIGNING_KEYS: key "k1" must be a 32-byte Ed25519 seed in base64 \(got not base64\)$/],
+    // Entries are checked in order: the first entry's bad seed is named before the second's bad id.
+    ["k1:AAAA,bad kid:x", /key "k1" must be a 32-byte Ed25519 seed/],
+  ])("names what is wrong in the variable (case %#)", (value, message) => {
+    expect(() => parseSigningKeys(value)).toThrow(message);
+  });
 });

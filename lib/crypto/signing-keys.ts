@@ -7,8 +7,9 @@
  */
 import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from "node:crypto";
 
+import { KID_PATTERN, parseKeyList } from "./parse-key-list";
+
 const VARIABLE = "AUDIT_SIGNING_KEYS";
-const KID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 const BASE64_PATTERN = /^[A-Za-z0-9+/]+={0,2}$/;
 const SEED_BYTES = 32;
 /** PKCS #8 wrapping of a raw Ed25519 seed (RFC 8410): a fixed prefix, then the 32 bytes. */
@@ -29,25 +30,13 @@ export function signingKeyFromSeed(keyId: string, seed: Buffer): SigningKey {
 
 /** Parses and checks the variable; every message names it and never echoes key material. */
 export function parseSigningKeys(value: string): SigningKey[] {
-  const entries = value.split(",").map((entry) => entry.trim());
-  if (entries.every((entry) => entry === "")) throw new Error(`${VARIABLE}: at least one key is required, as "kid:base64seed"`);
-  const keys: SigningKey[] = [];
-  entries.forEach((entry, index) => {
-    const position = `entry ${index + 1}`;
-    if (entry === "") throw new Error(`${VARIABLE}: ${position} is empty (stray comma?)`);
-    const colon = entry.indexOf(":");
-    if (colon === -1) throw new Error(`${VARIABLE}: ${position} must be "kid:base64seed"`);
-    const keyId = entry.slice(0, colon).trim();
-    const encoded = entry.slice(colon + 1).trim();
-    if (!KID_PATTERN.test(keyId)) throw new Error(`${VARIABLE}: ${position} has an invalid key id (expected 1-32 of A-Z a-z 0-9 _ -)`);
-    if (keys.some((known) => known.keyId === keyId)) throw new Error(`${VARIABLE}: key id "${keyId}" appears more than once`);
+  return parseKeyList(VARIABLE, value, "kid:base64seed", (keyId, encoded) => {
     const seed = BASE64_PATTERN.test(encoded) ? Buffer.from(encoded, "base64") : null;
     if (seed === null || seed.length !== SEED_BYTES) {
       throw new Error(`${VARIABLE}: key "${keyId}" must be a ${SEED_BYTES}-byte Ed25519 seed in base64 (got ${seed === null ? "not base64" : `${seed.length} bytes`})`);
     }
-    keys.push(signingKeyFromSeed(keyId, seed));
+    return signingKeyFromSeed(keyId, seed);
   });
-  return keys;
 }
 
 /** A fresh `kid:base64seed` entry (development default; README's rotation steps). */

@@ -4,6 +4,8 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 
+import { KID_PATTERN, parseKeyList } from "./parse-key-list";
+
 export interface EncryptionKey {
   kid: string;
   key: Buffer;
@@ -35,43 +37,21 @@ export class TokenDecryptionError extends Error {
 
 const VARIABLE = "TOKEN_ENCRYPTION_KEYS";
 const VERSION = "v1";
-const KID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 const BASE64_PATTERN = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const BASE64URL_PATTERN = /^[A-Za-z0-9_-]*$/;
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-/**
- * Parses `kid:base64key[,kid:base64key…]`. Errors name the entry or key id and what is
- * wrong, never the key material, because they end up in start-up logs.
- */
+/** Parses `kid:base64key[,kid:base64key…]` (the syntax and its errors: ./parse-key-list.ts). */
 export function parseEncryptionKeys(value: string): { keys: EncryptionKey[] } {
-  const entries = value.split(",").map((entry) => entry.trim());
-  if (entries.every((entry) => entry === "")) {
-    throw new Error(`${VARIABLE}: at least one key is required, as "kid:base64key"`);
-  }
-  const keys: EncryptionKey[] = [];
-  entries.forEach((entry, index) => {
-    const position = `entry ${index + 1}`;
-    if (entry === "") throw new Error(`${VARIABLE}: ${position} is empty (stray comma?)`);
-    const colon = entry.indexOf(":");
-    // Without a colon the entry is probably a bare key: do not echo any of it.
-    if (colon === -1) throw new Error(`${VARIABLE}: ${position} must be "kid:base64key"`);
-    const kid = entry.slice(0, colon).trim();
-    const encoded = entry.slice(colon + 1).trim();
-    if (!KID_PATTERN.test(kid)) {
-      throw new Error(`${VARIABLE}: ${position} has an invalid key id (expected 1-32 of A-Z a-z 0-9 _ -)`);
-    }
-    if (keys.some((known) => known.kid === kid)) {
-      throw new Error(`${VARIABLE}: key id "${kid}" appears more than once`);
-    }
+  const keys = parseKeyList(VARIABLE, value, "kid:base64key", (kid, encoded) => {
     const key = BASE64_PATTERN.test(encoded) ? Buffer.from(encoded, "base64") : null;
     if (key === null || key.length !== KEY_BYTES) {
       const got = key === null ? "not base64" : String(key.length);
       throw new Error(`${VARIABLE}: key "${kid}" must be ${KEY_BYTES} bytes of base64 (got ${got})`);
     }
-    keys.push({ kid, key });
+    return { kid, key };
   });
   return { keys };
 }

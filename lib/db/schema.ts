@@ -22,7 +22,13 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 
+// Columns several tables share, each built fresh per table.
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+/** The person the row belongs to; deleting the user deletes the row. */
+const ownerId = () => text("user_id").notNull().references(() => users.id, { onDelete: "cascade" });
+/** The connection the row belongs to; deleting the connection deletes the row. */
+const parentConnectionId = () => uuid("connection_id").notNull().references(() => providerConnections.id, { onDelete: "cascade" });
 
 // ---------------------------------------------------------------- Auth.js
 
@@ -44,9 +50,7 @@ export type User = typeof users.$inferSelect;
 export const accounts = pgTable(
   "accounts",
   {
-    userId: text("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    userId: ownerId(),
     type: text("type").notNull(),
     provider: text("provider").notNull(),
     providerAccountId: text("provider_account_id").notNull(),
@@ -63,9 +67,7 @@ export const accounts = pgTable(
 
 export const sessions = pgTable("sessions", {
   sessionToken: text("session_token").primaryKey(),
-  userId: text("user_id")
-    .notNull()
-    .references(() => users.id, { onDelete: "cascade" }),
+  userId: ownerId(),
   expires: timestamp("expires", { mode: "date", withTimezone: true }).notNull(),
   // Ledgerlink's own columns, all optional so the Drizzle adapter's inserts still work:
   // what /settings shows about each device (lib/people/sessions.ts fills them).
@@ -119,9 +121,7 @@ export const providerConnections = pgTable(
   "provider_connections",
   {
     id: uuid("id").primaryKey(),
-    userId: text("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    userId: ownerId(),
     providerSlug: text("provider_slug").notNull(),
     alias: text("alias").notNull(),
     status: connectionStatus("status").notNull().default("pending"),
@@ -150,7 +150,7 @@ export const providerConnections = pgTable(
     /** Outcome of the RFC 7009 revocation at disconnect: revoked | unsupported | failed. */
     revocationOutcome: text("revocation_outcome"),
     createdAt: createdAt(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: updatedAt(),
   },
   (t) => [
     index("provider_connections_user_idx").on(t.userId, t.createdAt),
@@ -173,9 +173,7 @@ export const oauthStates = pgTable(
   {
     /** SHA-256 of the state value: a database leak does not hand out live states. */
     stateHash: text("state_hash").primaryKey(),
-    userId: text("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    userId: ownerId(),
     providerSlug: text("provider_slug").notNull(),
     /** The PKCE verifier, sealed like every other credential. */
     codeVerifierEnc: text("code_verifier_enc").notNull(),
@@ -265,7 +263,7 @@ export const eventHandlerRuns = pgTable(
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: updatedAt(),
   },
   (t) => [
     primaryKey({ columns: [t.eventId, t.handler] }),
@@ -342,6 +340,15 @@ export const auditCheckpoints = pgTable(
 );
 export type AuditCheckpointRow = typeof auditCheckpoints.$inferSelect;
 
+/** A rendered email as sent (or, in development, as it would have been): kept whole, so it can be sent again byte for byte or read. */
+const renderedMessage = () => ({
+  messageId: text("message_id").notNull(),
+  toAddress: text("to_address").notNull(),
+  subject: text("subject").notNull(),
+  html: text("html").notNull(),
+  text: text("text").notNull(),
+});
+
 export const emailDeliveryStatus = pgEnum("email_delivery_status", [
   "pending",
   "sent",
@@ -362,11 +369,7 @@ export const emailDeliveries = pgTable(
     template: text("template").notNull(),
     correlationId: uuid("correlation_id"),
     userId: text("user_id"),
-    toAddress: text("to_address").notNull(),
-    subject: text("subject").notNull(),
-    messageId: text("message_id").notNull(),
-    html: text("html").notNull(),
-    text: text("text").notNull(),
+    ...renderedMessage(),
     status: emailDeliveryStatus("status").notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
@@ -375,7 +378,7 @@ export const emailDeliveries = pgTable(
     via: text("via"),
     sentAt: timestamp("sent_at", { withTimezone: true }),
     createdAt: createdAt(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex("email_deliveries_event_template_uq").on(t.eventId, t.template),
@@ -395,12 +398,8 @@ export const devMailbox = pgTable(
   "dev_mailbox",
   {
     id: uuid("id").primaryKey(),
-    messageId: text("message_id").notNull(),
-    toAddress: text("to_address").notNull(),
     fromAddress: text("from_address").notNull(),
-    subject: text("subject").notNull(),
-    html: text("html").notNull(),
-    text: text("text").notNull(),
+    ...renderedMessage(),
     createdAt: createdAt(),
   },
   (t) => [index("dev_mailbox_created_idx").on(t.createdAt)],
@@ -419,12 +418,8 @@ export const providerAccounts = pgTable(
   "provider_accounts",
   {
     id: uuid("id").primaryKey(),
-    connectionId: uuid("connection_id")
-      .notNull()
-      .references(() => providerConnections.id, { onDelete: "cascade" }),
-    userId: text("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    connectionId: parentConnectionId(),
+    userId: ownerId(),
     /** The provider's id for the account (opaque; never the account number). */
     externalId: text("external_id").notNull(),
     type: text("type").notNull(),
@@ -455,12 +450,8 @@ export const accountReads = pgTable(
   "account_reads",
   {
     id: uuid("id").primaryKey(),
-    connectionId: uuid("connection_id")
-      .notNull()
-      .references(() => providerConnections.id, { onDelete: "cascade" }),
-    userId: text("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    connectionId: parentConnectionId(),
+    userId: ownerId(),
     providerSlug: text("provider_slug").notNull(),
     correlationId: uuid("correlation_id").notNull(),
     /** `connect` (in the background after a connect) or `manual` (Refresh accounts). */
