@@ -1,21 +1,23 @@
 import { deliverEmailOnce } from "../../email/email-deliveries";
 import { renderEmailMessage } from "../../email/render-email-message";
 import { getLogger } from "../../logger";
+import { recipientTimeZone } from "../../people/recipient-time-zone";
 import { defineHandler } from "../handler";
 import { notificationFor } from "./email-notifications";
 
 /**
  * Turns ConnectionSucceeded, DisconnectionSucceeded and TokenRefreshFailed (when the user must
  * act) into an email to the connection's owner. Idempotent: the delivery row keyed on event
- * and template is created once, so a second run sends nothing. A failed send does not fail
+ * and template is created once, so a second run sends nothing. Times are in the owner's stored zone. A failed send does not fail
  * the handler: the delivery is `retrying` and the recovery pass sends it later.
  */
 export const emailHandler = defineHandler({
   name: "email",
   receives: ["ProviderConnectionSucceeded", "ProviderDisconnectionSucceeded", "ProviderTokenRefreshFailed"],
   async handle(event) {
-    const notification = notificationFor(event);
-    if (!notification) return;
+    if (!notificationFor(event)) return;
+    // In the recipient's own zone (read now: the zone they have when the email is written).
+    const notification = notificationFor(event, await recipientTimeZone({ userId: event.userId }))!;
     const { html, text } = await renderEmailMessage(notification.element());
     const outcome = await deliverEmailOnce({
       eventId: event.eventId,
