@@ -85,3 +85,14 @@ export function dayRangeInZone(
     end: to ? startOfDayInZone(addDays(to, 1), zone) : null,
   };
 }
+
+/** "2026-11-27T05:04:05.123-05:00": an ISO 8601 time on the zone's clock, with its offset. */
+export function isoInZone(instant: Date, zone: string): string {
+  const offset = zoneOffsetMs(instant, zone);
+  const wall = new Date(instant.getTime() + offset).toISOString().slice(0, 23);
+  if (offset === 0) return `${wall}Z`;
+  const minutes = Math.abs(offset) / 60_000;
+  const hh = String(Math.floor(minutes / 60)).padStart(2, "0");
+  const mm = String(minutes % 60).padStart(2, "0");
+  return `${wall}${offset < 0 ? "-" : "+"}${hh}:${mm}`;
+}
