@@ -1,6 +1,8 @@
 import { Button, Heading, Link, Section, Text } from "@react-email/components";
 import type { ReactNode } from "react";
 
+import { dateTimeFormat } from "../../lib/intl-formats";
+
 import { buttonStyle, EmailLayout, textStyle } from "./email-layout";
 
 /** Shared pieces of the provider notifications (no default export: not a template of its own). */
@@ -12,25 +14,18 @@ const mutedStyle = { ...textStyle, color: "#52525b", fontSize: 14 } as const;
 /** The zone of a recipient who has none stored (lib/people/time-zone.ts DEFAULT_TIME_ZONE). */
 const UTC = "UTC";
 
-const emailFormats = new Map<string, Intl.DateTimeFormat>();
-
 function emailFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = emailFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      weekday: "long",
-      day: "numeric",
-      month: "long",
-      year: "numeric",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-      timeZoneName: "short",
-    });
-    emailFormats.set(timeZone, format);
-  }
-  return format;
+  return dateTimeFormat("en-US", {
+    timeZone,
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZoneName: "short",
+  });
 }
 
 /**
