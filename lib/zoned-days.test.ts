@@ -26,6 +26,12 @@ describe("days in a time zone", () => {
     expect(dayRangeInZone({ to: "2026-10-31" }, "Asia/Kolkata")).toEqual({ start: null, end: new Date("2026-10-31T18:30:00Z") });
   });
 
+  it("starts a day at its midnight when the clocks change within hours after it (east of UTC)", () => {
+    // Israel moves to summer time at 02:00 on Friday 27 March 2026: UTC midnight is already summer time there.
+    expect(startOfDayInZone("2026-03-27", "Asia/Jerusalem").toISOString()).toBe("2026-03-26T22:00:00.000Z");
+    expect(startOfDayInZone("2026-03-28", "Asia/Jerusalem").toISOString()).toBe("2026-03-27T21:00:00.000Z");
+  });
+
   it("starts a day whose midnight the clocks skip at the jump", () => {
     // Chile moves its clocks from 00:00 to 01:00 on the first Sunday of September.
     expect(startOfDayInZone("2026-09-06", "America/Santiago").toISOString()).toBe("2026-09-06T04:00:00.000Z");
