@@ -1,7 +1,7 @@
 import Link from "next/link";
 
 import { TIMELINE_REASONS, type AuditFilters } from "@/lib/audit/queries/audit-filters";
-import type { TimelineZone } from "@/lib/audit/queries/timeline-zone";
+import type { TimelineZone, TimelineZoneChoice } from "@/lib/audit/queries/timeline-zone";
 
 import { reasonLabel, WORKFLOW_LABELS } from "./audit-format";
 
@@ -15,13 +15,22 @@ const label = "block text-sm text-zinc-700";
 
 /**
  * The timeline's filters as a plain GET form: they land in the URL (shareable, bookmarkable)
- * and the page needs no JavaScript to apply them. The days are days in the timeline's zone,
- * which the form keeps (`tz`).
+ * and the page needs no JavaScript to apply them. The days are days in the timeline's zone;
+ * the form keeps `tz` when the address has it.
  */
-export function AuditFiltersForm({ filters, providers, zone }: { filters: AuditFilters; providers: ProviderOption[]; zone: TimelineZone }) {
+export function AuditFiltersForm({
+  filters,
+  providers,
+  zone,
+  tz,
+}: {
+  filters: AuditFilters;
+  providers: ProviderOption[];
+  zone: TimelineZone;
+  tz: TimelineZoneChoice | undefined;
+}) {
   return (
     <form method="get" action="/admin/audit" aria-label="Filter the audit timeline" className="rounded-lg border border-zinc-200 bg-white p-4">
-      <input type="hidden" name="tz" value={zone.choice} />
       <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
         <div className="space-y-1">
           <label htmlFor="filter-user" className={label}>
@@ -81,11 +90,12 @@ export function AuditFiltersForm({ filters, providers, zone }: { filters: AuditF
           />
         </div>
       </div>
+      {tz ? <input type="hidden" name="tz" value={tz} /> : null}
       <div className="mt-4 flex flex-wrap items-center gap-3">
         <button type="submit" className="rounded-md bg-zinc-900 px-4 py-2 text-sm font-medium text-white hover:bg-zinc-700">
           Apply filters
         </button>
-        <Link href={`/admin/audit?tz=${zone.choice}`} prefetch={false} className="text-sm underline">
+        <Link href={tz ? `/admin/audit?tz=${tz}` : "/admin/audit"} prefetch={false} className="text-sm underline">
           Clear filters
         </Link>
       </div>

@@ -2,15 +2,15 @@ import Link from "next/link";
 
 import { hrefWith } from "@/lib/audit/queries/audit-filters";
 import type { AuditRun } from "@/lib/audit/queries/list-audit-runs";
-import type { TimelineZone } from "@/lib/audit/queries/timeline-zone";
+import type { TimelineZoneChoice } from "@/lib/audit/queries/timeline-zone";
 import { isoInZone } from "@/lib/zoned-days";
 
 import { actionLabel, formatAuditTime, formatDuration } from "./audit-format";
 import { OutcomeBadge } from "./outcome-badge";
 
 /** An opened run: its ids, each event with its metadata, and the emails it caused; times in the timeline's zone. */
-export function AuditRunDetails({ run, zone }: { run: AuditRun; zone: TimelineZone }) {
-  const at = (value: Date) => formatAuditTime(value, zone.zone);
+export function AuditRunDetails({ run, timeZone, tz }: { run: AuditRun; timeZone: string; tz?: TimelineZoneChoice }) {
+  const at = (value: Date) => formatAuditTime(value, timeZone);
   return (
     <div className="space-y-4 border-t border-zinc-100 bg-zinc-50 px-4 py-4 text-sm">
       <dl className="grid gap-x-6 gap-y-1 sm:grid-cols-2">
@@ -20,7 +20,7 @@ export function AuditRunDetails({ run, zone }: { run: AuditRun; zone: TimelineZo
         <Pair term="Ended" value={run.endedAt ? `${at(run.endedAt)} (after ${formatDuration(run.durationMs)})` : "No outcome yet"} />
         {run.reasonText ? <Pair term="Reason" value={`${run.reason}: ${run.reasonText}`} /> : null}
       </dl>
-      <RunLinks run={run} zone={zone} />
+      <RunLinks run={run} tz={tz} />
 
       <section>
         <h3 className="font-medium">Events</h3>
@@ -40,7 +40,7 @@ export function AuditRunDetails({ run, zone }: { run: AuditRun; zone: TimelineZo
               {run.events.map((event) => (
                 <tr key={event.eventId} className="border-b border-zinc-100 align-top">
                   <td className="py-1.5 pr-3 tabular-nums">
-                    <time dateTime={event.occurredAt.toISOString()}>{isoInZone(event.occurredAt, zone.zone)}</time>
+                    <time dateTime={event.occurredAt.toISOString()}>{isoInZone(event.occurredAt, timeZone)}</time>
                     <div className="text-zinc-500">#{event.seq}</div>
                   </td>
                   <td className="py-1.5 pr-3">
@@ -107,14 +107,14 @@ function Pair({ term, value, mono = false }: { term: string; value: string; mono
 }
 
 /** "Only this run", "Only this user": quick ways to narrow the view from a run. */
-function RunLinks({ run, zone }: { run: AuditRun; zone: TimelineZone }) {
+function RunLinks({ run, tz }: { run: AuditRun; tz?: TimelineZoneChoice }) {
   return (
     <p className="flex flex-wrap gap-4 text-sm">
-      <Link prefetch={false} className="underline" href={hrefWith("/admin/audit", { correlation: run.correlationId, workflow: run.workflow === "admin" ? "admin" : undefined }, { tz: zone.choice })}>
+      <Link prefetch={false} className="underline" href={hrefWith("/admin/audit", { correlation: run.correlationId, workflow: run.workflow === "admin" ? "admin" : undefined }, { tz })}>
         Only this run
       </Link>
       {run.userEmail ? (
-        <Link prefetch={false} className="underline" href={hrefWith("/admin/audit", { user: run.userEmail }, { tz: zone.choice })}>
+        <Link prefetch={false} className="underline" href={hrefWith("/admin/audit", { user: run.userEmail }, { tz })}>
           Only {run.userEmail}
         </Link>
       ) : null}

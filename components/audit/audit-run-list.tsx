@@ -1,6 +1,6 @@
 import { COLLAPSE_WINDOW_SECONDS } from "@/lib/audit/collapse-window";
 import type { AuditRun } from "@/lib/audit/queries/list-audit-runs";
-import type { TimelineZone } from "@/lib/audit/queries/timeline-zone";
+import type { TimelineZone, TimelineZoneChoice } from "@/lib/audit/queries/timeline-zone";
 import { describeDevice } from "@/lib/email/describe-device";
 
 import { formatAuditTime, formatDuration, reasonLabel, shortId, WORKFLOW_LABELS } from "./audit-format";
@@ -12,7 +12,18 @@ import { OutcomeBadge } from "./outcome-badge";
  * (`<details>`): the events, their metadata and the emails are in the page already, so
  * opening a run needs no request and no JavaScript. Times are in the timeline's zone.
  */
-export function AuditRunList({ runs, repeats, zone }: { runs: AuditRun[]; repeats?: Map<string, number>; zone: TimelineZone }) {
+export function AuditRunList({
+  runs,
+  repeats,
+  zone,
+  tz,
+}: {
+  runs: AuditRun[];
+  repeats?: Map<string, number>;
+  zone: TimelineZone;
+  /** The address's `tz`, kept by the run's links. */
+  tz?: TimelineZoneChoice;
+}) {
   return (
     <ol className="mt-3 divide-y divide-zinc-200 rounded-lg border border-zinc-200 bg-white">
       {runs.map((run) => (
@@ -21,7 +32,7 @@ export function AuditRunList({ runs, repeats, zone }: { runs: AuditRun[]; repeat
             <summary className="cursor-pointer list-none px-4 py-3 hover:bg-zinc-50 [&::-webkit-details-marker]:hidden">
               <RunSummary run={run} repeats={repeats?.get(run.key) ?? 0} timeZone={zone.zone} />
             </summary>
-            <AuditRunDetails run={run} zone={zone} />
+            <AuditRunDetails run={run} timeZone={zone.zone} tz={tz} />
           </details>
         </li>
       ))}

@@ -48,8 +48,9 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
   const params = await searchParams;
   const { filters, ignored } = parseAuditFilters(params);
   // UTC or the admin's own zone: anything else in `tz` is a bad address (the not-found page).
-  const zone = timelineZone(pageParams(params, z.object({ tz: timelineZoneParam })).tz, user.timeZone);
-  const tz = zone.choice;
+  // Links keep `tz` when the address has it; without it the default applies again, the same zone.
+  const { tz } = pageParams(params, z.object({ tz: timelineZoneParam }));
+  const zone = timelineZone(tz, user.timeZone);
   const older = firstParam(params, "older");
   const newer = firstParam(params, "newer");
   // A cursor is only ever one the pager wrote: anything else is a bad address, not a query.
@@ -100,7 +101,7 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
       ) : null}
 
       <section aria-label="Filters" className="mt-4">
-        <AuditFiltersForm filters={filters} providers={providers} zone={zone} />
+        <AuditFiltersForm filters={filters} providers={providers} zone={zone} tz={tz} />
       </section>
 
       <section aria-label="Chart" className="mt-4">
@@ -116,11 +117,11 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
           </h2>
           <p className="flex flex-wrap items-center gap-3 text-sm">
             <span className="text-zinc-600">Download {hasFilters(filters) ? "every run matching these filters" : "the whole log"}:</span>
-            {/* Plain links: a download, never prefetched. */}
-            <a href={hrefWith("/admin/audit/export", filters, { format: "csv", tz })} className="rounded-md border border-zinc-300 bg-white px-3 py-1 font-medium hover:bg-zinc-100">
+            {/* Plain links: a download, never prefetched. Its days are the page's: `tz` always said. */}
+            <a href={hrefWith("/admin/audit/export", filters, { format: "csv", tz: zone.choice })} className="rounded-md border border-zinc-300 bg-white px-3 py-1 font-medium hover:bg-zinc-100">
               Export CSV
             </a>
-            <a href={hrefWith("/admin/audit/export", filters, { format: "ndjson", tz })} className="rounded-md border border-zinc-300 bg-white px-3 py-1 font-medium hover:bg-zinc-100">
+            <a href={hrefWith("/admin/audit/export", filters, { format: "ndjson", tz: zone.choice })} className="rounded-md border border-zinc-300 bg-white px-3 py-1 font-medium hover:bg-zinc-100">
               Export NDJSON
             </a>
           </p>
@@ -136,7 +137,7 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
             {hasFilters(filters) ? "No runs match these filters." : "No audit rows yet."}
           </p>
         ) : (
-          <AuditRunList runs={page.runs} repeats={repeats} zone={zone} />
+          <AuditRunList runs={page.runs} repeats={repeats} zone={zone} tz={tz} />
         )}
         <Pager
           label="Timeline pages"
