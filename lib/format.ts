@@ -1,4 +1,5 @@
-/** How times are shown to people: always UTC, and said so. */
+/** How times are shown to people: in UTC or the reader's zone, and always said which. */
+import { dateTimeFormat } from "./intl-formats";
 
 const MINUTES: Intl.DateTimeFormatOptions = {
   day: "numeric",
@@ -12,21 +13,9 @@ const SECONDS: Intl.DateTimeFormatOptions = { ...MINUTES, second: "2-digit" };
 const minutes = new Intl.DateTimeFormat("en-GB", { ...MINUTES, timeZone: "UTC" });
 const seconds = new Intl.DateTimeFormat("en-GB", { ...SECONDS, timeZone: "UTC" });
 
-const zoned = new Map<string, Intl.DateTimeFormat>();
-
 /** A formatter in `timeZone` that names the zone ("GMT+1", "EST"); built once per zone. */
 function zonedFormat(timeZone: string, withSeconds: boolean): Intl.DateTimeFormat {
-  const key = `${timeZone}|${withSeconds}`;
-  let format = zoned.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-GB", {
-      ...(withSeconds ? SECONDS : MINUTES),
-      timeZone,
-      timeZoneName: "short",
-    });
-    zoned.set(key, format);
-  }
-  return format;
+  return dateTimeFormat("en-GB", { ...(withSeconds ? SECONDS : MINUTES), timeZone, timeZoneName: "short" });
 }
 
 /**

@@ -3,32 +3,29 @@ import { describeDevice } from "@/lib/email/describe-device";
 
 import { formatAuditTime } from "./audit-format";
 
+/** How connect and disconnect read: "You connected", "Connecting … did not work", "You started connecting". */
+const PERSON_VERBS: Record<string, { done: string; doing: string }> = {
+  connect: { done: "connected", doing: "connecting" },
+  disconnect: { done: "disconnected", doing: "disconnecting" },
+};
+
+const capitalised = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+
 /** What happened, in words a customer uses: "You connected Acme Bank". */
 export function activitySentence(run: AuditRun): string {
   const name = run.providerName;
-  const byYou = run.actorType === "user";
-  switch (`${run.workflow}:${run.outcome}`) {
-    case "connect:succeeded":
-      return `You connected ${name}`;
-    case "connect:failed":
-      return `Connecting ${name} did not work`;
-    case "connect:attempted":
-      return `You started connecting ${name}`;
-    case "disconnect:succeeded":
-      return `You disconnected ${name}`;
-    case "disconnect:failed":
-      return `Disconnecting ${name} did not work`;
-    case "disconnect:attempted":
-      return `You started disconnecting ${name}`;
-    case "refresh:succeeded":
-      return byYou ? `You refreshed your access to ${name}` : `Ledgerlink renewed its access to ${name}`;
-    case "refresh:failed":
-      return byYou ? `Refreshing your access to ${name} did not work` : `Ledgerlink could not renew its access to ${name}`;
-    case "refresh:attempted":
-      return `Ledgerlink started renewing its access to ${name}`;
-    default:
-      return `${name}: ${run.workflow}`;
+  const verbs = PERSON_VERBS[run.workflow];
+  if (verbs) {
+    if (run.outcome === "succeeded") return `You ${verbs.done} ${name}`;
+    if (run.outcome === "failed") return `${capitalised(verbs.doing)} ${name} did not work`;
+    return `You started ${verbs.doing} ${name}`;
   }
+  if (run.workflow !== "refresh") return `${name}: ${run.workflow}`;
+  // A refresh is usually Ledgerlink's own (the sweep); the person's when they asked for it.
+  const byYou = run.actorType === "user";
+  if (run.outcome === "succeeded") return byYou ? `You refreshed your access to ${name}` : `Ledgerlink renewed its access to ${name}`;
+  if (run.outcome === "failed") return byYou ? `Refreshing your access to ${name} did not work` : `Ledgerlink could not renew its access to ${name}`;
+  return `Ledgerlink started renewing its access to ${name}`;
 }
 
 /** The signed-in person's own trail, one entry per run, with where it came from. */

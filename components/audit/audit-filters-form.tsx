@@ -1,6 +1,7 @@
 import Link from "next/link";
 
 import { TIMELINE_REASONS, type AuditFilters } from "@/lib/audit/queries/audit-filters";
+import type { TimelineZone, TimelineZoneChoice } from "@/lib/audit/queries/timeline-zone";
 
 import { reasonLabel, WORKFLOW_LABELS } from "./audit-format";
 
@@ -14,9 +15,20 @@ const label = "block text-sm text-zinc-700";
 
 /**
  * The timeline's filters as a plain GET form: they land in the URL (shareable, bookmarkable)
- * and the page needs no JavaScript to apply them.
+ * and the page needs no JavaScript to apply them. The days are days in the timeline's zone;
+ * the form keeps `tz` when the address has it.
  */
-export function AuditFiltersForm({ filters, providers }: { filters: AuditFilters; providers: ProviderOption[] }) {
+export function AuditFiltersForm({
+  filters,
+  providers,
+  zone,
+  tz,
+}: {
+  filters: AuditFilters;
+  providers: ProviderOption[];
+  zone: TimelineZone;
+  tz: TimelineZoneChoice | undefined;
+}) {
   return (
     <form method="get" action="/admin/audit" aria-label="Filter the audit timeline" className="rounded-lg border border-zinc-200 bg-white p-4">
       <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
@@ -54,13 +66,13 @@ export function AuditFiltersForm({ filters, providers }: { filters: AuditFilters
         />
         <div className="space-y-1">
           <label htmlFor="filter-from" className={label}>
-            From <span className="text-zinc-500">(UTC day)</span>
+            From <span className="text-zinc-500">(day in {zone.zone})</span>
           </label>
           <input id="filter-from" name="from" type="date" defaultValue={filters.from ?? ""} className={field} />
         </div>
         <div className="space-y-1">
           <label htmlFor="filter-to" className={label}>
-            To <span className="text-zinc-500">(UTC day, included)</span>
+            To <span className="text-zinc-500">(day in {zone.zone}, included)</span>
           </label>
           <input id="filter-to" name="to" type="date" defaultValue={filters.to ?? ""} className={field} />
         </div>
@@ -78,11 +90,12 @@ export function AuditFiltersForm({ filters, providers }: { filters: AuditFilters
           />
         </div>
       </div>
+      {tz ? <input type="hidden" name="tz" value={tz} /> : null}
       <div className="mt-4 flex flex-wrap items-center gap-3">
         <button type="submit" className="rounded-md bg-zinc-900 px-4 py-2 text-sm font-medium text-white hover:bg-zinc-700">
           Apply filters
         </button>
-        <Link href="/admin/audit" prefetch={false} className="text-sm underline">
+        <Link href={tz ? `/admin/audit?tz=${tz}` : "/admin/audit"} prefetch={false} className="text-sm underline">
           Clear filters
         </Link>
       </div>

@@ -2,22 +2,25 @@ import Link from "next/link";
 
 import { hrefWith } from "@/lib/audit/queries/audit-filters";
 import type { AuditRun } from "@/lib/audit/queries/list-audit-runs";
+import type { TimelineZoneChoice } from "@/lib/audit/queries/timeline-zone";
+import { isoInZone } from "@/lib/zoned-days";
 
 import { actionLabel, formatAuditTime, formatDuration } from "./audit-format";
 import { OutcomeBadge } from "./outcome-badge";
 
-/** An opened run: its ids, each event with its metadata, and the emails it caused. */
-export function AuditRunDetails({ run }: { run: AuditRun }) {
+/** An opened run: its ids, each event with its metadata, and the emails it caused; times in the timeline's zone. */
+export function AuditRunDetails({ run, timeZone, tz }: { run: AuditRun; timeZone: string; tz?: TimelineZoneChoice }) {
+  const at = (value: Date) => formatAuditTime(value, timeZone);
   return (
     <div className="space-y-4 border-t border-zinc-100 bg-zinc-50 px-4 py-4 text-sm">
       <dl className="grid gap-x-6 gap-y-1 sm:grid-cols-2">
         <Pair term="Correlation id" value={run.correlationId} mono />
         <Pair term="Connection id" value={run.connectionId ?? "—"} mono />
-        <Pair term="Started" value={formatAuditTime(run.startedAt)} />
-        <Pair term="Ended" value={run.endedAt ? `${formatAuditTime(run.endedAt)} (after ${formatDuration(run.durationMs)})` : "No outcome yet"} />
+        <Pair term="Started" value={at(run.startedAt)} />
+        <Pair term="Ended" value={run.endedAt ? `${at(run.endedAt)} (after ${formatDuration(run.durationMs)})` : "No outcome yet"} />
         {run.reasonText ? <Pair term="Reason" value={`${run.reason}: ${run.reasonText}`} /> : null}
       </dl>
-      <RunLinks run={run} />
+      <RunLinks run={run} tz={tz} />
 
       <section>
         <h3 className="font-medium">Events</h3>
@@ -37,7 +40,7 @@ export function AuditRunDetails({ run }: { run: AuditRun }) {
               {run.events.map((event) => (
                 <tr key={event.eventId} className="border-b border-zinc-100 align-top">
                   <td className="py-1.5 pr-3 tabular-nums">
-                    <time dateTime={event.occurredAt.toISOString()}>{event.occurredAt.toISOString()}</time>
+                    <time dateTime={event.occurredAt.toISOString()}>{isoInZone(event.occurredAt, timeZone)}</time>
                     <div className="text-zinc-500">#{event.seq}</div>
                   </td>
                   <td className="py-1.5 pr-3">
@@ -82,8 +85,8 @@ export function AuditRunDetails({ run }: { run: AuditRun }) {
                 <OutcomeBadge outcome={email.status} email />
                 <span className="text-xs text-zinc-600">
                   {email.attempts} {email.attempts === 1 ? "attempt" : "attempts"}
-                  {email.sentAt ? `, sent ${formatAuditTime(email.sentAt)}` : ""}
-                  {email.status === "retrying" && email.nextAttemptAt ? `, next try ${formatAuditTime(email.nextAttemptAt)}` : ""}
+                  {email.sentAt ? `, sent ${at(email.sentAt)}` : ""}
+                  {email.status === "retrying" && email.nextAttemptAt ? `, next try ${at(email.nextAttemptAt)}` : ""}
                 </span>
               </li>
             ))}
@@ -104,14 +107,14 @@ function Pair({ term, value, mono = false }: { term: string; value: string; mono
 }
 
 /** "Only this run", "Only this user": quick ways to narrow the view from a run. */
-function RunLinks({ run }: { run: AuditRun }) {
+function RunLinks({ run, tz }: { run: AuditRun; tz?: TimelineZoneChoice }) {
   return (
     <p className="flex flex-wrap gap-4 text-sm">
-      <Link prefetch={false} className="underline" href={hrefWith("/admin/audit", { correlation: run.correlationId, workflow: run.workflow === "admin" ? "admin" : undefined })}>
+      <Link prefetch={false} className="underline" href={hrefWith("/admin/audit", { correlation: run.correlationId, workflow: run.workflow === "admin" ? "admin" : undefined }, { tz })}>
         Only this run
       </Link>
       {run.userEmail ? (
-        <Link prefetch={false} className="underline" href={hrefWith("/admin/audit", { user: run.userEmail })}>
+        <Link prefetch={false} className="underline" href={hrefWith("/admin/audit", { user: run.userEmail }, { tz })}>
           Only {run.userEmail}
         </Link>
       ) : null}

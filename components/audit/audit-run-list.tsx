@@ -1,5 +1,6 @@
 import { COLLAPSE_WINDOW_SECONDS } from "@/lib/audit/collapse-window";
 import type { AuditRun } from "@/lib/audit/queries/list-audit-runs";
+import type { TimelineZone, TimelineZoneChoice } from "@/lib/audit/queries/timeline-zone";
 import { describeDevice } from "@/lib/email/describe-device";
 
 import { formatAuditTime, formatDuration, reasonLabel, shortId, WORKFLOW_LABELS } from "./audit-format";
@@ -9,18 +10,29 @@ import { OutcomeBadge } from "./outcome-badge";
 /**
  * The timeline: one entry per workflow run, newest first. Each is a native disclosure
  * (`<details>`): the events, their metadata and the emails are in the page already, so
- * opening a run needs no request and no JavaScript.
+ * opening a run needs no request and no JavaScript. Times are in the timeline's zone.
  */
-export function AuditRunList({ runs, repeats }: { runs: AuditRun[]; repeats?: Map<string, number> }) {
+export function AuditRunList({
+  runs,
+  repeats,
+  zone,
+  tz,
+}: {
+  runs: AuditRun[];
+  repeats?: Map<string, number>;
+  zone: TimelineZone;
+  /** The address's `tz`, kept by the run's links. */
+  tz?: TimelineZoneChoice;
+}) {
   return (
     <ol className="mt-3 divide-y divide-zinc-200 rounded-lg border border-zinc-200 bg-white">
       {runs.map((run) => (
-        <li key={run.key} data-correlation-id={run.correlationId} aria-label={runLabel(run)}>
+        <li key={run.key} data-correlation-id={run.correlationId} aria-label={runLabel(run, zone.zone)}>
           <details className="group">
             <summary className="cursor-pointer list-none px-4 py-3 hover:bg-zinc-50 [&::-webkit-details-marker]:hidden">
-              <RunSummary run={run} repeats={repeats?.get(run.key) ?? 0} />
+              <RunSummary run={run} repeats={repeats?.get(run.key) ?? 0} timeZone={zone.zone} />
             </summary>
-            <AuditRunDetails run={run} />
+            <AuditRunDetails run={run} timeZone={zone.zone} tz={tz} />
           </details>
         </li>
       ))}
@@ -28,12 +40,12 @@ export function AuditRunList({ runs, repeats }: { runs: AuditRun[]; repeats?: Ma
   );
 }
 
-function runLabel(run: AuditRun): string {
-  const when = formatAuditTime(run.endedAt ?? run.startedAt);
+function runLabel(run: AuditRun, timeZone: string): string {
+  const when = formatAuditTime(run.endedAt ?? run.startedAt, timeZone);
   return `${WORKFLOW_LABELS[run.workflow] ?? run.workflow} ${run.providerName}, ${run.outcome === "attempted" ? "no outcome yet" : run.outcome}, ${when}`;
 }
 
-function RunSummary({ run, repeats }: { run: AuditRun; repeats: number }) {
+function RunSummary({ run, repeats, timeZone }: { run: AuditRun; repeats: number; timeZone: string }) {
   const device = describeDevice(run.userAgent);
   const actor = run.actorType === "system" ? "System (scheduled)" : (run.actorEmail ?? "unknown user");
   return (
@@ -43,7 +55,7 @@ function RunSummary({ run, repeats }: { run: AuditRun; repeats: number }) {
           ▸
         </span>
         <time dateTime={(run.endedAt ?? run.startedAt).toISOString()} className="tabular-nums text-zinc-700">
-          {formatAuditTime(run.endedAt ?? run.startedAt)}
+          {formatAuditTime(run.endedAt ?? run.startedAt, timeZone)}
         </time>
         <span className="font-medium">{WORKFLOW_LABELS[run.workflow] ?? run.workflow}</span>
         <OutcomeBadge outcome={run.outcome} />

@@ -10,15 +10,16 @@ const range = (from: number | null, to: number | null) => (from === null || to =
  * signed checkpoint says, and what the app's own database role could do to the table.
  * Streamed in (see the page's Suspense).
  */
-export async function IntegrityStatus() {
+export async function IntegrityStatus({ timeZone }: { timeZone: string }) {
+  const at = (value: Date) => formatAuditTime(value, timeZone);
   const [status, rights] = await Promise.all([auditChainStatus(), auditTableRights()]);
   if (status.ok) {
     return (
       <div role="status" className="rounded-md border border-green-200 bg-green-50 px-4 py-3 text-sm text-green-900">
         <p>
-          <strong className="font-semibold">Hash chain verified.</strong> {whatWasChecked(status)}
+          <strong className="font-semibold">Hash chain verified.</strong> {whatWasChecked(status, at)}
         </p>
-        <p className="mt-1">{checkpointText(status)}</p>
+        <p className="mt-1">{checkpointText(status, at)}</p>
         <RoleLine rights={rights} />
       </div>
     );
@@ -36,32 +37,32 @@ export async function IntegrityStatus() {
         : {status.reason}.
       </p>
       <p className="mt-1">
-        Checked {formatAuditTime(status.checkedAt)}. Rows from #{status.firstBadSeq} on cannot be trusted until this is explained.
+        Checked {at(status.checkedAt)}. Rows from #{status.firstBadSeq} on cannot be trusted until this is explained.
       </p>
       <RoleLine rights={rights} />
     </div>
   );
 }
 
-function whatWasChecked(status: ChainStatus): string {
+function whatWasChecked(status: ChainStatus, at: (value: Date) => string): string {
   const full = status.full;
   const fullText = full
-    ? `${full.rows.toLocaleString("en")} ${full.rows === 1 ? "row" : "rows"} (${range(full.fromSeq, full.toSeq)}) re-hashed from the first at ${formatAuditTime(full.at)}`
+    ? `${full.rows.toLocaleString("en")} ${full.rows === 1 ? "row" : "rows"} (${range(full.fromSeq, full.toSeq)}) re-hashed from the first at ${at(full.at)}`
     : "";
   const appended = status.appended;
   const appendedText = appended
     ? appended.rows > 0
-      ? `; ${appended.rows.toLocaleString("en")} appended since (${range(appended.fromSeq, appended.toSeq)}), checked at ${formatAuditTime(appended.at)}`
-      : `; none appended since, checked at ${formatAuditTime(appended.at)}`
+      ? `; ${appended.rows.toLocaleString("en")} appended since (${range(appended.fromSeq, appended.toSeq)}), checked at ${at(appended.at)}`
+      : `; none appended since, checked at ${at(appended.at)}`
     : "";
   return `${fullText}${appendedText}. The whole chain is re-hashed every ${FULL_WALK_MS / 60_000} minutes.`;
 }
 
-function checkpointText(status: ChainStatus): string {
+function checkpointText(status: ChainStatus, at: (value: Date) => string): string {
   const check = status.checkpoint;
   if (check.status === "none") return "No signed checkpoint yet (the sweep and every export make one): a deleted tail would not show until one exists.";
   if (check.status === "matches") {
-    return `Newest signed checkpoint: row #${check.checkpoint.seq}, signed ${formatAuditTime(new Date(check.checkpoint.at))} with key “${check.checkpoint.keyId}”; the table still holds that row with that hash.`;
+    return `Newest signed checkpoint: row #${check.checkpoint.seq}, signed ${at(new Date(check.checkpoint.at))} with key “${check.checkpoint.keyId}”; the table still holds that row with that hash.`;
   }
   return "";
 }

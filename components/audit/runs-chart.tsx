@@ -10,7 +10,7 @@ const PAD = { top: 10, right: 8, bottom: 22, left: 36 };
  * library and no client JavaScript. Each bar has a tooltip; the same numbers are in a table
  * for screen readers and for copying.
  */
-export function RunsChart({ days }: { days: DayCount[] }) {
+export function RunsChart({ days, timeZone = "UTC" }: { days: DayCount[]; timeZone?: string }) {
   const max = Math.max(1, ...days.map((d) => d.succeeded + d.failed));
   const total = days.reduce((n, d) => n + d.succeeded + d.failed, 0);
   const failed = days.reduce((n, d) => n + d.failed, 0);
@@ -21,12 +21,12 @@ export function RunsChart({ days }: { days: DayCount[] }) {
   const y = (value: number) => PAD.top + plotH - (value / max) * plotH;
   const first = days[0]?.day;
   const last = days.at(-1)?.day;
-  const summary = `Workflow runs per day from ${first} to ${last}: ${total} ended, ${failed} failed.`;
+  const summary = `Workflow runs per day (days in ${timeZone}) from ${first} to ${last}: ${total} ended, ${failed} failed.`;
 
   return (
     <figure className="rounded-lg border border-zinc-200 bg-white p-4">
       <figcaption className="flex flex-wrap items-baseline justify-between gap-2 text-sm">
-        <span className="font-medium">Runs per day by outcome</span>
+        <span className="font-medium">Runs per day by outcome (days in {timeZone})</span>
         <span className="flex gap-4 text-zinc-600">
           <span>
             <span aria-hidden className="mr-1 inline-block h-2.5 w-2.5 rounded-sm bg-green-600" />
@@ -76,7 +76,7 @@ export function RunsChart({ days }: { days: DayCount[] }) {
         <table className="mt-2 text-xs">
           <thead>
             <tr>
-              <th scope="col" className="pr-4 text-left font-medium">Day (UTC)</th>
+              <th scope="col" className="pr-4 text-left font-medium">Day ({timeZone})</th>
               <th scope="col" className="pr-4 text-right font-medium">Succeeded</th>
               <th scope="col" className="text-right font-medium">Failed</th>
             </tr>
@@ -99,9 +99,9 @@ export function RunsChart({ days }: { days: DayCount[] }) {
 }
 
 /** The chart with its data, for a Suspense boundary: the timeline does not wait for the counts. */
-export async function RunsPerDay({ filter }: { filter: RunFilter | null }) {
-  const { days } = await countRunsPerDay({ filter });
-  return <RunsChart days={days} />;
+export async function RunsPerDay({ filter, timeZone }: { filter: RunFilter | null; timeZone: string }) {
+  const { days } = await countRunsPerDay({ filter, timeZone });
+  return <RunsChart days={days} timeZone={timeZone} />;
 }
 
 export function RunsChartPending() {

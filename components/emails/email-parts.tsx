@@ -1,6 +1,9 @@
-import { Heading, Link, Section, Text } from "@react-email/components";
+import { Button, Heading, Link, Section, Text } from "@react-email/components";
+import type { ReactNode } from "react";
 
-import { textStyle } from "./email-layout";
+import { dateTimeFormat } from "../../lib/intl-formats";
+
+import { buttonStyle, EmailLayout, textStyle } from "./email-layout";
 
 /** Shared pieces of the provider notifications (no default export: not a template of its own). */
 
@@ -8,18 +11,36 @@ export const headingStyle = { fontSize: 20, lineHeight: "28px", fontWeight: 700,
 const detailStyle = { ...textStyle, fontSize: 14, lineHeight: "22px", margin: 0 } as const;
 const mutedStyle = { ...textStyle, color: "#52525b", fontSize: 14 } as const;
 
-const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+/** The zone of a recipient who has none stored (lib/people/time-zone.ts DEFAULT_TIME_ZONE). */
+const UTC = "UTC";
+
+function emailFormat(timeZone: string): Intl.DateTimeFormat {
+  return dateTimeFormat("en-US", {
+    timeZone,
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZoneName: "short",
+  });
+}
 
 /**
- * "Friday 27 November 2026 at 10:04 UTC": one unambiguous zone for everyone, spelled out
- * by hand so it reads the same whatever ICU data the server has.
+ * "Friday 27 November 2026 at 05:04 EST (America/New_York)": in the recipient's stored zone,
+ * named twice (the abbreviation people read, the IANA name that is never ambiguous). Without a
+ * stored zone, UTC: "Friday 27 November 2026 at 10:04 UTC".
  */
-export function formatEmailTime(isoTime: string): string {
-  const t = new Date(isoTime);
-  const hh = String(t.getUTCHours()).padStart(2, "0");
-  const mm = String(t.getUTCMinutes()).padStart(2, "0");
-  return `${WEEKDAYS[t.getUTCDay()]} ${t.getUTCDate()} ${MONTHS[t.getUTCMonth()]} ${t.getUTCFullYear()} at ${hh}:${mm} UTC`;
+export function formatEmailTime(isoTime: string, timeZone: string = UTC): string {
+  const parts = Object.fromEntries(
+    emailFormat(timeZone)
+      .formatToParts(new Date(isoTime))
+      .map((part) => [part.type, part.value]),
+  );
+  const when = `${parts.weekday} ${parts.day} ${parts.month} ${parts.year} at ${parts.hour}:${parts.minute}`;
+  return timeZone === UTC ? `${when} UTC` : `${when} ${parts.timeZoneName} (${timeZone})`;
 }
 
 export function EmailHeading({ children }: { children: string }) {
@@ -30,22 +51,55 @@ export function EmailHeading({ children }: { children: string }) {
   );
 }
 
-/** When, from where and from which device the action was taken (the last two when known). */
-export function ActionDetails({
+/** What every email about an action on a connection is told: which bank, when, from where, for whom. */
+export interface ActionEmailProps {
+  providerName: string;
+  /** ISO 8601 time of the action. */
+  occurredAt: string;
+  /** Null when there was no request behind it (the scheduled refresh). */
+  ipAddress: string | null;
+  /** "Firefox on Linux", when the request said. */
+  device: string | null;
+  activityUrl: string;
+  /** The recipient's stored zone (IANA name); UTC when they have none. */
+  timeZone?: string;
+}
+
+/**
+ * An email about an action on a connection: heading, what happened (`children`), when, from
+ * where and from which device (the last two when known), and the "wasn't you?" line.
+ */
+export function ActionEmail({
+  preview,
+  heading,
+  wasntYouLead,
+  children,
   occurredAt,
   ipAddress,
   device,
-}: {
-  occurredAt: string;
-  ipAddress: string | null;
-  device: string | null;
-}) {
+  activityUrl,
+  timeZone,
+}: ActionEmailProps & { preview: string; heading: string; wasntYouLead?: string; children: ReactNode }) {
   return (
-    <Section style={{ backgroundColor: "#f4f4f5", borderRadius: 6, padding: "12px 16px", margin: "16px 0" }}>
-      <Text style={detailStyle}>When: {formatEmailTime(occurredAt)}</Text>
-      {ipAddress ? <Text style={detailStyle}>IP address: {ipAddress}</Text> : null}
-      {device ? <Text style={detailStyle}>Device: {device}</Text> : null}
-    </Section>
+    <EmailLayout preview={preview}>
+      <EmailHeading>{heading}</EmailHeading>
+      {children}
+      <Section style={{ backgroundColor: "#f4f4f5", borderRadius: 6, padding: "12px 16px", margin: "16px 0" }}>
+        <Text style={detailStyle}>When: {formatEmailTime(occurredAt, timeZone)}</Text>
+        {ipAddress ? <Text style={detailStyle}>IP address: {ipAddress}</Text> : null}
+        {device ? <Text style={detailStyle}>Device: {device}</Text> : null}
+      </Section>
+      <WasntYou activityUrl={activityUrl} lead={wasntYouLead} />
+    </EmailLayout>
+  );
+}
+
+/** The "Reconnect <Provider>" button, to the page where the user does it. */
+export function ReconnectButton({ href, providerName }: { href: string; providerName: string }) {
+  return (
+    <Button href={href} style={buttonStyle}>
+      Reconnect {providerName}
+    </Button>
   );
 }
 

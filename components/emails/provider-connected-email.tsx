@@ -1,30 +1,20 @@
 import { Text } from "@react-email/components";
 
-import { EmailLayout, textStyle } from "./email-layout";
-import { ActionDetails, EmailHeading, WasntYou } from "./email-parts";
+import { textStyle } from "./email-layout";
+import { ActionEmail, type ActionEmailProps } from "./email-parts";
 
-export interface ProviderConnectedEmailProps {
-  providerName: string;
-  /** ISO 8601 time of the connection. */
-  occurredAt: string;
-  ipAddress: string | null;
-  /** "Firefox on Linux", when the request said. */
-  device: string | null;
-  activityUrl: string;
-}
+export type ProviderConnectedEmailProps = ActionEmailProps;
 
 /** Sent on ProviderConnectionSucceeded. Subject: "<Provider> connected". */
-export function ProviderConnectedEmail({ providerName, occurredAt, ipAddress, device, activityUrl }: ProviderConnectedEmailProps) {
+export function ProviderConnectedEmail(props: ProviderConnectedEmailProps) {
+  const { providerName } = props;
   return (
-    <EmailLayout preview={`Your ${providerName} account is now connected to Ledgerlink.`}>
-      <EmailHeading>{`${providerName} connected`}</EmailHeading>
+    <ActionEmail {...props} preview={`Your ${providerName} account is now connected to Ledgerlink.`} heading={`${providerName} connected`}>
       <Text style={textStyle}>
         Your {providerName} account is now connected to Ledgerlink. Ledgerlink keeps its access up to date for you;
         you can disconnect it at any time from your connections.
       </Text>
-      <ActionDetails occurredAt={occurredAt} ipAddress={ipAddress} device={device} />
-      <WasntYou activityUrl={activityUrl} />
-    </EmailLayout>
+    </ActionEmail>
   );
 }
 
@@ -34,6 +24,7 @@ ProviderConnectedEmail.PreviewProps = {
   ipAddress: "203.0.113.42",
   device: "Firefox on macOS",
   activityUrl: "http://localhost:3000/activity",
+  timeZone: "America/New_York",
 } satisfies ProviderConnectedEmailProps;
 
 export default ProviderConnectedEmail;

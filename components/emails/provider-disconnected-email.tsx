@@ -1,35 +1,20 @@
 import { Text } from "@react-email/components";
 
-import { EmailLayout, textStyle } from "./email-layout";
-import { ActionDetails, EmailHeading, WasntYou } from "./email-parts";
+import { textStyle } from "./email-layout";
+import { ActionEmail, type ActionEmailProps } from "./email-parts";
 
-export interface ProviderDisconnectedEmailProps {
-  providerName: string;
-  /** ISO 8601 time of the disconnection. */
-  occurredAt: string;
-  ipAddress: string | null;
-  device: string | null;
-  activityUrl: string;
-}
+export type ProviderDisconnectedEmailProps = ActionEmailProps;
 
 /** Sent on ProviderDisconnectionSucceeded. Subject: "<Provider> disconnected". */
-export function ProviderDisconnectedEmail({
-  providerName,
-  occurredAt,
-  ipAddress,
-  device,
-  activityUrl,
-}: ProviderDisconnectedEmailProps) {
+export function ProviderDisconnectedEmail(props: ProviderDisconnectedEmailProps) {
+  const { providerName } = props;
   return (
-    <EmailLayout preview={`Your ${providerName} account was disconnected from Ledgerlink.`}>
-      <EmailHeading>{`${providerName} disconnected`}</EmailHeading>
+    <ActionEmail {...props} preview={`Your ${providerName} account was disconnected from Ledgerlink.`} heading={`${providerName} disconnected`}>
       <Text style={textStyle}>
         Your {providerName} account was disconnected from Ledgerlink. Ledgerlink deleted its access to this account
         and no longer reads anything from it. You can connect it again at any time.
       </Text>
-      <ActionDetails occurredAt={occurredAt} ipAddress={ipAddress} device={device} />
-      <WasntYou activityUrl={activityUrl} />
-    </EmailLayout>
+    </ActionEmail>
   );
 }
 

@@ -2,9 +2,11 @@ import { describe, expect, it } from "vitest";
 
 import { renderEmailMessage } from "@/lib/email/render-email-message";
 
+import { formatEmailTime } from "./email-parts";
 import { ProviderConnectedEmail } from "./provider-connected-email";
 import { ProviderDisconnectedEmail } from "./provider-disconnected-email";
 import { ReconnectNeededEmail } from "./reconnect-needed-email";
+import { ReconnectSoonEmail } from "./reconnect-soon-email";
 
 describe("provider email templates", () => {
   it.each([
@@ -28,5 +30,23 @@ describe("provider email templates", () => {
     const scheduled = await renderEmailMessage(<ReconnectNeededEmail {...ReconnectNeededEmail.PreviewProps} />);
     expect(scheduled.text).not.toContain("IP address");
     expect(scheduled.text).toContain("When: Saturday 28 November 2026 at 03:15 UTC");
+  });
+
+  it("writes times in the recipient's zone and names it; without one, UTC, named as UTC", () => {
+    expect(formatEmailTime("2026-11-27T10:04:00.000Z")).toBe("Friday 27 November 2026 at 10:04 UTC");
+    expect(formatEmailTime("2026-11-27T10:04:00.000Z", "UTC")).toBe("Friday 27 November 2026 at 10:04 UTC");
+    expect(formatEmailTime("2026-11-27T10:04:00.000Z", "America/New_York")).toBe("Friday 27 November 2026 at 05:04 EST (America/New_York)");
+    // Summer time is named as such, and the day is the zone's own.
+    expect(formatEmailTime("2026-07-01T02:30:00.000Z", "America/New_York")).toBe("Tuesday 30 June 2026 at 22:30 EDT (America/New_York)");
+    expect(formatEmailTime("2026-11-27T23:30:00.000Z", "Asia/Tokyo")).toBe("Saturday 28 November 2026 at 08:30 GMT+9 (Asia/Tokyo)");
+  });
+
+  it("renders the recipient's zone into each email that shows a time", async () => {
+    const connected = await renderEmailMessage(<ProviderConnectedEmail {...ProviderConnectedEmail.PreviewProps} timeZone="America/New_York" />);
+    expect(connected.text).toContain("When: Friday 27 November 2026 at 05:04 EST (America/New_York)");
+    const soon = await renderEmailMessage(<ReconnectSoonEmail {...ReconnectSoonEmail.PreviewProps} timeZone="Europe/Paris" />);
+    expect(soon.text).toContain("stops working on Thursday 3 December 2026 at 10:30 GMT+1 (Europe/Paris)");
+    const needed = await renderEmailMessage(<ReconnectNeededEmail {...ReconnectNeededEmail.PreviewProps} timeZone="Asia/Tokyo" />);
+    expect(needed.text).toContain("When: Saturday 28 November 2026 at 12:15 GMT+9 (Asia/Tokyo)");
   });
 });

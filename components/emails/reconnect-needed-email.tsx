@@ -1,34 +1,24 @@
-import { Button, Text } from "@react-email/components";
+import { Text } from "@react-email/components";
 
-import { buttonStyle, EmailLayout, textStyle } from "./email-layout";
-import { ActionDetails, EmailHeading, WasntYou } from "./email-parts";
+import { textStyle } from "./email-layout";
+import { ActionEmail, ReconnectButton, type ActionEmailProps } from "./email-parts";
 
-export interface ReconnectNeededEmailProps {
-  providerName: string;
+export interface ReconnectNeededEmailProps extends ActionEmailProps {
   /** Why the refresh failed, in words (`reasonText` of the event's reason). */
   reasonText: string;
-  /** ISO 8601 time of the failed refresh. */
-  occurredAt: string;
-  /** Null for the scheduled refresh, which has no request behind it. */
-  ipAddress: string | null;
-  device: string | null;
   connectionsUrl: string;
-  activityUrl: string;
 }
 
 /** Sent on ProviderTokenRefreshFailed when only the user can fix it. Subject: "Reconnect <Provider>". */
-export function ReconnectNeededEmail({
-  providerName,
-  reasonText,
-  occurredAt,
-  ipAddress,
-  device,
-  connectionsUrl,
-  activityUrl,
-}: ReconnectNeededEmailProps) {
+export function ReconnectNeededEmail({ reasonText, connectionsUrl, ...action }: ReconnectNeededEmailProps) {
+  const { providerName } = action;
   return (
-    <EmailLayout preview={`Ledgerlink lost access to ${providerName}. Reconnect to keep it up to date.`}>
-      <EmailHeading>{`Reconnect ${providerName}`}</EmailHeading>
+    <ActionEmail
+      {...action}
+      preview={`Ledgerlink lost access to ${providerName}. Reconnect to keep it up to date.`}
+      heading={`Reconnect ${providerName}`}
+      wasntYouLead="Did you not expect this?"
+    >
       <Text style={textStyle}>
         Ledgerlink can no longer refresh its access to your {providerName} account. {reasonText}
       </Text>
@@ -36,15 +26,11 @@ export function ReconnectNeededEmail({
         Until you reconnect, Ledgerlink cannot read anything new from {providerName}. Reconnecting takes a minute: sign
         in to {providerName} again and approve the access.
       </Text>
-      <Button href={connectionsUrl} style={buttonStyle}>
-        Reconnect {providerName}
-      </Button>
+      <ReconnectButton href={connectionsUrl} providerName={providerName} />
       <Text style={{ ...textStyle, fontSize: 13, color: "#71717a" }}>
         Or open {connectionsUrl} and choose Reconnect.
       </Text>
-      <ActionDetails occurredAt={occurredAt} ipAddress={ipAddress} device={device} />
-      <WasntYou activityUrl={activityUrl} lead="Did you not expect this?" />
-    </EmailLayout>
+    </ActionEmail>
   );
 }
 

@@ -1,7 +1,7 @@
-import { Button, Text } from "@react-email/components";
+import { Text } from "@react-email/components";
 
-import { buttonStyle, EmailLayout, textStyle } from "./email-layout";
-import { EmailHeading, formatEmailTime, WasntYou } from "./email-parts";
+import { EmailLayout, textStyle } from "./email-layout";
+import { EmailHeading, formatEmailTime, ReconnectButton, WasntYou } from "./email-parts";
 
 export interface ReconnectSoonEmailProps {
   providerName: string;
@@ -11,25 +11,26 @@ export interface ReconnectSoonEmailProps {
   expiresAt: string;
   reconnectUrl: string;
   activityUrl: string;
+  /** The recipient's stored zone (IANA name); UTC when they have none. */
+  timeZone?: string;
 }
 
 /**
  * Sent once, REAUTH_WARNING_HOURS before a hard expiry (Charles Schwab: 7 days).
  * Subject: "<Provider> needs you to reconnect soon".
  */
-export function ReconnectSoonEmail({ providerName, connectionAlias, expiresAt, reconnectUrl, activityUrl }: ReconnectSoonEmailProps) {
+export function ReconnectSoonEmail({ providerName, connectionAlias, expiresAt, reconnectUrl, activityUrl, timeZone }: ReconnectSoonEmailProps) {
+  const deadline = formatEmailTime(expiresAt, timeZone);
   const named = connectionAlias && connectionAlias !== providerName ? `${connectionAlias} (${providerName})` : providerName;
   return (
-    <EmailLayout preview={`${providerName} needs you to reconnect before ${formatEmailTime(expiresAt)}.`}>
+    <EmailLayout preview={`${providerName} needs you to reconnect before ${deadline}.`}>
       <EmailHeading>{`${providerName} needs you to reconnect soon`}</EmailHeading>
       <Text style={textStyle}>
         {providerName} only lets Ledgerlink keep access for a limited time. Your connection {named} stops working on{" "}
-        {formatEmailTime(expiresAt)}.
+        {deadline}.
       </Text>
       <Text style={textStyle}>Reconnect before then and nothing breaks: sign in to {providerName} again and approve the access.</Text>
-      <Button href={reconnectUrl} style={buttonStyle}>
-        Reconnect {providerName}
-      </Button>
+      <ReconnectButton href={reconnectUrl} providerName={providerName} />
       <WasntYou activityUrl={activityUrl} lead="Did you not connect this account?" />
     </EmailLayout>
   );

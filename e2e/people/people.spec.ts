@@ -17,6 +17,31 @@ async function userByEmail(email: string) {
   return row;
 }
 
+/** The clock at `at` in `zone`: two-digit hours and the zone's short name as `locale` writes it (pages: en-GB, emails: en-US). */
+function clockIn(at: Date, zone: string, locale = "en-GB") {
+  const format = new Intl.DateTimeFormat(locale, { timeZone: zone, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZoneName: "short" });
+  const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
+  return { hour: parts.hour!, minute: parts.minute!, second: parts.second!, timeZoneName: parts.timeZoneName! };
+}
+
+/** The audit row of the user's connection (written by the audit handler, shortly after the redirect). */
+async function connectedRun(email: string): Promise<{ at: Date; correlationId: string }> {
+  const userId = (await userByEmail(email))!.id;
+  let run: { at: Date; correlationId: string } | undefined;
+  await expect
+    .poll(async () => {
+      [run] = await sql<{ at: Date; correlationId: string }[]>`
+        select occurred_at as at, correlation_id as "correlationId" from audit_logs where user_id = ${userId} and action = 'provider_connected'`;
+      return run;
+    })
+    .toBeDefined();
+  return run!;
+}
+
+function dayIn(at: Date, zone: string): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+}
+
 /** No serious or critical axe violation on the page as it is now. */
 async function expectAccessible(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
@@ -41,6 +66,90 @@ test.describe("times in the viewer's zone", () => {
     await expect(page.getByTestId("current-time-zone")).toContainText("Asia/Tokyo");
     await page.goto("/activity");
     await expect(page.getByText(/times in .*Asia\/Tokyo/)).toBeVisible();
+  });
+
+  test("the connected email is written in the recipient's stored zone, named", async ({ page }) => {
+    test.setTimeout(90_000);
+    const email = uniqueEmail("zone-mail");
+    await signIn(page, email);
+    await expect.poll(async () => (await userByEmail(email))?.timeZone).toBe("America/New_York");
+    await connectAtSandboxBank(page, { login: `zone-mail-${Date.now()}` });
+    const [mail] = await waitForEmails(email, { subject: "Sandbox Bank connected" });
+    const run = await connectedRun(email);
+    const local = clockIn(run.at, "America/New_York", "en-US");
+    expect(mail!.text).toContain(`When: `);
+    expect(mail!.text).toContain(`at ${local.hour}:${local.minute} ${local.timeZoneName} (America/New_York)`);
+  });
+
+  test("the admin timeline switches between UTC and the admin's zone; day filters are days in the chosen zone", async ({ page, browser }) => {
+    test.setTimeout(150_000);
+    const email = uniqueEmail("zone-run");
+    const user = await browser.newContext({ timezoneId: "UTC" });
+    const userPage = await user.newPage();
+    await signIn(userPage, email);
+    await connectAtSandboxBank(userPage, { login: `zone-run-${Date.now()}` });
+    await user.close();
+    const run = await connectedRun(email);
+    // A zone in which the run falls on another day than in UTC, whatever the hour of this test.
+    const zone = run.at.getUTCHours() < 10 ? "Pacific/Honolulu" : "Pacific/Kiritimati";
+    const localDay = dayIn(run.at, zone);
+    const utcDay = run.at.toISOString().slice(0, 10);
+    expect(localDay).not.toBe(utcDay);
+
+    // The admin's stored zone is this test's choice (after the browser's has been detected), restored afterwards.
+    const adminZone = async () => (await sql<{ timeZone: string | null }[]>`select time_zone as "timeZone" from users where email = ${e2eAdminEmail}`)[0]?.timeZone ?? null;
+    const before = await adminZone();
+    await signIn(page, e2eAdminEmail, { returnTo: "/admin/operations" });
+    await expect.poll(adminZone).not.toBeNull();
+    await sql`update users set time_zone = ${zone} where email = ${e2eAdminEmail}`;
+    try {
+      await page.goto(`/admin/audit?user=${encodeURIComponent(email)}&tz=utc`);
+      const zoneLine = page.getByTestId("timeline-zone");
+      await expect(zoneLine).toContainText("UTC");
+      const row = page.locator(`[data-correlation-id="${run.correlationId}"]`);
+      const utc = clockIn(run.at, "UTC");
+      await expect(row.locator("summary time")).toContainText(`${utc.hour}:${utc.minute}:${utc.second} UTC`);
+
+      // The switch is two links: reachable and followed with the keyboard.
+      const switcher = page.getByRole("navigation", { name: "Time zone of the timeline" });
+      await expect(switcher.getByRole("link", { name: "UTC" })).toHaveAttribute("aria-current", "true");
+      await switcher.getByRole("link", { name: `Local (${zone})` }).focus();
+      await page.keyboard.press("Enter");
+      await expect(page).toHaveURL(/tz=local/);
+      await expect(zoneLine).toContainText(zone);
+      const local = clockIn(run.at, zone);
+      await expect(row.locator("summary time")).toContainText(`${local.hour}:${local.minute}:${local.second} ${local.timeZoneName}`);
+      await expect(page.getByText(`Runs per day by outcome (days in ${zone})`)).toBeVisible();
+
+      // The day the run falls on in the admin's zone finds it; in UTC that day does not.
+      const filters = page.getByRole("form", { name: "Filter the audit timeline" });
+      await filters.getByLabel(/^From/).fill(localDay);
+      await filters.getByLabel(/^To/).fill(localDay);
+      await filters.getByRole("button", { name: "Apply filters" }).click();
+      await expect(page).toHaveURL(new RegExp(`from=${localDay}.*tz=local`));
+      await expect(row).toBeVisible();
+      const exportLink = page.getByRole("link", { name: "Export CSV" });
+      await expect(exportLink).toHaveAttribute("href", /tz=local/);
+      const [download] = await Promise.all([page.waitForEvent("download"), exportLink.click()]);
+      const exported = parseCsv(await downloadText(download));
+      expect(exported.map((r) => r.correlationId)).toContain(run.correlationId);
+      // ISO times with an offset (UTC's `Z`), as before.
+      for (const r of exported) expect(r.occurredAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
+
+      await switcher.getByRole("link", { name: "UTC" }).click();
+      await expect(page).toHaveURL(new RegExp(`from=${localDay}.*tz=utc`));
+      await expect(page.getByText("No runs match these filters.")).toBeVisible();
+      const [utcDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+      expect(parseCsv(await downloadText(utcDownload)).map((r) => r.correlationId)).not.toContain(run.correlationId);
+
+      // Anything else in `tz` is a bad address.
+      const bad = await page.goto("/admin/audit?tz=Europe%2FParis");
+      expect(bad?.status()).toBe(404);
+      await page.goto("/admin/operations");
+      await expect(page.getByTestId("operations-zone")).toContainText(zone);
+    } finally {
+      await sql`update users set time_zone = ${before} where email = ${e2eAdminEmail}`;
+    }
   });
 });
 

@@ -33,6 +33,7 @@ export async function recordAuditAccess({
   access,
   adminId,
   filters,
+  timeZone,
   headers,
   now = new Date(),
   executor,
@@ -40,11 +41,15 @@ export async function recordAuditAccess({
   access: AuditAccess;
   adminId: string;
   filters: AuditFilters;
+  /** The zone the day filters are days in; recorded with them (a day means nothing without it). */
+  timeZone?: string;
   headers: Headers;
   now?: Date;
   executor?: Executor;
 }): Promise<AppendResult & { eventId: string }> {
-  const details = access.action === "audit_log_viewed" ? { filters } : { filters, format: access.format, filename: access.filename };
+  const zone = filters.from || filters.to ? { timeZone: timeZone ?? "UTC" } : {};
+  const details =
+    access.action === "audit_log_viewed" ? { filters, ...zone } : { filters, ...zone, format: access.format, filename: access.filename };
   const result = await recordAdminAccess({ action: access.action, adminId, headers, details, now, executor });
   getLogger().info(
     { action: access.action, adminId, filters, eventId: result.eventId },

@@ -4,6 +4,7 @@ import { SignInEmail } from "@/components/emails/sign-in-email";
 
 import { env } from "../env";
 import { getLogger } from "../logger";
+import { recipientTimeZone } from "../people/recipient-time-zone";
 import { renderEmailMessage } from "../email/render-email-message";
 import { sendEmail } from "../email/send-email";
 
@@ -14,7 +15,7 @@ export async function sendSignInEmail({ identifier, url: authUrl, expires }: { i
   const link = new URL(authUrl);
   const url = new URL(`${link.pathname}${link.search}`, env.APP_URL).toString();
   const host = new URL(env.APP_URL).host;
-  const { html, text } = await renderEmailMessage(createElement(SignInEmail, { url, host, expiresAt: expires }));
+  const { html, text } = await renderEmailMessage(createElement(SignInEmail, { url, host, expiresAt: expires, timeZone: await recipientTimeZone({ email: identifier }) }));
   const sent = await sendEmail({ to: identifier, subject: "Sign in to Ledgerlink", html, text });
   if (sent.via === "dev-mailbox" && !env.isProduction) {
     // The link is a credential; printing it is only for the developer's own machine.

@@ -261,6 +261,7 @@ export async function connectionsNeedingReauthWarning({ now, horizon, limit }: {
       providerSlug: providerConnections.providerSlug,
       expiresAt: providerConnections.refreshTokenExpiresAt,
       email: users.email,
+      timeZone: users.timeZone,
     })
     .from(providerConnections)
     .innerJoin(users, eq(users.id, providerConnections.userId))

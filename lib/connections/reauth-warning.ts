@@ -12,6 +12,7 @@ import ReconnectSoonEmail from "@/components/emails/reconnect-soon-email";
 import { deliverEmailOnce } from "../email/email-deliveries";
 import { renderEmailMessage } from "../email/render-email-message";
 import { env } from "../env";
+import { resolveTimeZone } from "../people/time-zone";
 import { providerName } from "../providers/find-provider";
 import { connectionsNeedingReauthWarning, markReauthWarningSent } from "./queries";
 
@@ -37,6 +38,7 @@ export async function sendReauthWarnings(now = new Date(), limit = 500, deadline
         expiresAt: expiresAt.toISOString(),
         reconnectUrl: `${env.APP_URL}/connections`,
         activityUrl: `${env.APP_URL}/activity`,
+        timeZone: resolveTimeZone(connection.timeZone).zone,
       }),
     );
     await deliverEmailOnce(

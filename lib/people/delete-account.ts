@@ -23,6 +23,7 @@ import { dispatchEvent } from "../events/emit";
 import { parseEvent } from "../events/event-schemas";
 import { uuidv7 } from "../db/uuid-v7";
 import { getLogger } from "../logger";
+import { resolveTimeZone } from "./time-zone";
 
 export interface DeleteAccountResult {
   disconnected: number;
@@ -37,7 +38,7 @@ export function deletedEmail(userId: string): string {
 
 export async function deleteAccount({ userId, confirmEmail }: { userId: string; confirmEmail: string }): Promise<DeleteAccountResult> {
   const db = await getDb();
-  const [user] = await db.select({ email: users.email }).from(users).where(and(eq(users.id, userId), isNull(users.deletedAt)));
+  const [user] = await db.select({ email: users.email, timeZone: users.timeZone }).from(users).where(and(eq(users.id, userId), isNull(users.deletedAt)));
   if (!user) throw new ExpectedError("account_not_found", "This account no longer exists.");
   if (confirmEmail.trim().toLowerCase() !== user.email.toLowerCase()) {
     throw new ExpectedError("confirmation_mismatch", "That is not your account's email address. Nothing was deleted.");
@@ -59,7 +60,7 @@ export async function deleteAccount({ userId, confirmEmail }: { userId: string; 
 
   const now = new Date();
   const { html, text } = await renderEmailMessage(
-    createElement(AccountDeletedEmail, { occurredAt: now.toISOString(), disconnected }),
+    createElement(AccountDeletedEmail, { occurredAt: now.toISOString(), disconnected, timeZone: resolveTimeZone(user.timeZone).zone }),
   );
   await deliverEmailOnce({
     eventId: uuidv7(now.getTime()),

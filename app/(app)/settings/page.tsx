@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 
 import { PageShell } from "@/components/page-shell";
+import { PageSection } from "@/components/ui/page-section";
 import { DeleteAccountForm } from "@/components/settings/delete-account-form";
 import { DeviceList } from "@/components/settings/device-list";
 import { TimeZoneForm } from "@/components/settings/time-zone-form";
@@ -22,26 +23,25 @@ export default async function SettingsPage() {
     <PageShell user={user}>
       <h1 className="text-2xl font-semibold">Settings</h1>
 
-      <section aria-labelledby="time-zone" className="mt-6">
-        <h2 id="time-zone" className="text-lg font-medium">
-          Time zone
-        </h2>
-        <p className="mt-1 text-sm text-zinc-600">
-          Times are shown in <strong data-testid="current-time-zone">{describeTimeZone(zone)}</strong>. Emails use it too.
-        </p>
+      <PageSection
+        id="time-zone"
+        title="Time zone"
+        className="mt-6"
+        intro={
+          <>
+            Times are shown in <strong data-testid="current-time-zone">{describeTimeZone(zone)}</strong>. Emails use it too.
+          </>
+        }
+      >
         {unknown ? (
           <p role="note" className="mt-2 text-sm text-amber-900">
             We do not recognise the time zone “{unknown}”, so times are shown in UTC.
           </p>
         ) : null}
         <TimeZoneForm current={zone} zones={listTimeZones()} />
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="devices" className="mt-10">
-        <h2 id="devices" className="text-lg font-medium">
-          Devices
-        </h2>
-        <p className="mt-1 text-sm text-zinc-600">Where you are signed in. Sign out of any device you do not recognise.</p>
+      <PageSection id="devices" title="Devices" className="mt-10" intro="Where you are signed in. Sign out of any device you do not recognise.">
         <DeviceList
           devices={devices.map((d) => ({
             id: d.id,
@@ -52,13 +52,14 @@ export default async function SettingsPage() {
             current: d.current,
           }))}
         />
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="my-data" className="mt-10">
-        <h2 id="my-data" className="text-lg font-medium">
-          My data
-        </h2>
-        <p className="mt-1 text-sm text-zinc-600">Everything that happened to your connections, in the same format as Ledgerlink&apos;s own audit export.</p>
+      <PageSection
+        id="my-data"
+        title="My data"
+        className="mt-10"
+        intro="Everything that happened to your connections, in the same format as Ledgerlink's own audit export."
+      >
         <p className="mt-2 flex flex-wrap gap-3 text-sm">
           <a href="/activity/export?format=csv" className="rounded-md border border-zinc-300 px-3 py-1.5 hover:bg-zinc-100" download>
             Download CSV
@@ -67,18 +68,15 @@ export default async function SettingsPage() {
             Download NDJSON
           </a>
         </p>
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="delete-account" className="mt-10 rounded-lg border border-red-200 bg-white p-4">
-        <h2 id="delete-account" className="text-lg font-medium text-red-900">
-          Delete my account
-        </h2>
+      <PageSection id="delete-account" title="Delete my account" className="mt-10 rounded-lg border border-red-200 bg-white p-4" titleClassName="text-lg font-medium text-red-900">
         <p className="mt-1 text-sm text-zinc-700">
           Ledgerlink disconnects every connection (and asks each bank to revoke its access), signs you out everywhere and removes your
           email address and profile. The record of what happened to your connections stays under an anonymous id. This cannot be undone.
         </p>
         <DeleteAccountForm />
-      </section>
+      </PageSection>
     </PageShell>
   );
 }

@@ -2,12 +2,14 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { Suspense } from "react";
+import { z } from "zod";
 
 import { AuditFiltersForm } from "@/components/audit/audit-filters-form";
 import { AuditRunList } from "@/components/audit/audit-run-list";
 import { IntegrityStatus, IntegrityStatusPending } from "@/components/audit/integrity-status";
 import { Pager } from "@/components/audit/pager";
 import { RunsChartPending, RunsPerDay } from "@/components/audit/runs-chart";
+import { TimelineZoneSwitch } from "@/components/audit/timeline-zone-switch";
 import { PageShell } from "@/components/page-shell";
 import { collapsedRepeatsForRuns } from "@/lib/audit/queries/collapsed-counts";
 import { recordAuditAccess } from "@/lib/audit/record-audit-access";
@@ -16,7 +18,9 @@ import { firstParam, hasFilters, hrefWith, parseAuditFilters, type FilterName } 
 import { listAuditProviders } from "@/lib/audit/queries/list-audit-providers";
 import { listAuditRuns, type RunPage } from "@/lib/audit/queries/list-audit-runs";
 import { resolveRunFilter } from "@/lib/audit/queries/run-filter";
+import { timelineZone, timelineZoneParam } from "@/lib/audit/queries/timeline-zone";
 import { requireAdmin } from "@/lib/auth/guards";
+import { pageParams } from "@/lib/http/page-params";
 
 export const metadata: Metadata = { title: "Audit" };
 
@@ -43,24 +47,28 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
   const user = await requireAdmin();
   const params = await searchParams;
   const { filters, ignored } = parseAuditFilters(params);
+  // UTC or the admin's own zone: anything else in `tz` is a bad address (the not-found page).
+  // Links keep `tz` when the address has it; without it the default applies again, the same zone.
+  const { tz } = pageParams(params, z.object({ tz: timelineZoneParam }));
+  const zone = timelineZone(tz, user.timeZone);
   const older = firstParam(params, "older");
   const newer = firstParam(params, "newer");
   // A cursor is only ever one the pager wrote: anything else is a bad address, not a query.
   if (!isCursorParam(older) || !isCursorParam(newer)) notFound();
   // The filter form submits its empty fields too: show (and share, and record) the clean URL.
   if (ignored.length === 0 && Object.values(params).some((v) => v === "")) {
-    redirect(hrefWith("/admin/audit", filters, { older, newer }));
+    redirect(hrefWith("/admin/audit", filters, { older, newer, tz }));
   }
 
   const requestHeaders = await headers();
   // Every view that carries the log is recorded. A prefetch is not someone reading it, so it
   // is not recorded, and gets no data either: whoever sends the header reads nothing.
   if (isPrefetch(requestHeaders)) return <AuditPrefetchShell user={user} />;
-  const filter = await resolveRunFilter(filters, { withoutWorkflow: "domain" });
+  const filter = await resolveRunFilter(filters, { withoutWorkflow: "domain", timeZone: zone.zone });
   const emptyPage: RunPage = { runs: [], newer: null, older: null };
   // Recorded with the reads, not after: if the view cannot be recorded, the page fails.
   const [, page, providers] = await Promise.all([
-    recordAuditAccess({ access: { action: "audit_log_viewed" }, adminId: user.id, filters, headers: requestHeaders }),
+    recordAuditAccess({ access: { action: "audit_log_viewed" }, adminId: user.id, filters, timeZone: zone.zone, headers: requestHeaders }),
     filter ? listAuditRuns({ filter, older, newer }) : emptyPage,
     listAuditProviders(),
   ]);
@@ -71,12 +79,13 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
       <h1 className="text-2xl font-semibold">Audit timeline</h1>
       <p className="mt-1 text-sm text-zinc-600">
         Every connect, disconnect and token refresh, one row per run (its attempt and its outcome), newest first. Open a run for its events,
-        metadata and emails. Times are UTC.
+        metadata and emails.
       </p>
+      <TimelineZoneSwitch zone={zone} hrefFor={(choice) => hrefWith("/admin/audit", filters, { older, newer, tz: choice })} />
 
       <div className="mt-4">
         <Suspense fallback={<IntegrityStatusPending />}>
-          <IntegrityStatus />
+          <IntegrityStatus timeZone={zone.zone} />
         </Suspense>
       </div>
 
@@ -92,12 +101,12 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
       ) : null}
 
       <section aria-label="Filters" className="mt-4">
-        <AuditFiltersForm filters={filters} providers={providers} />
+        <AuditFiltersForm filters={filters} providers={providers} zone={zone} tz={tz} />
       </section>
 
       <section aria-label="Chart" className="mt-4">
         <Suspense fallback={<RunsChartPending />}>
-          <RunsPerDay filter={filter} />
+          <RunsPerDay filter={filter} timeZone={zone.zone} />
         </Suspense>
       </section>
 
@@ -108,11 +117,11 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
           </h2>
           <p className="flex flex-wrap items-center gap-3 text-sm">
             <span className="text-zinc-600">Download {hasFilters(filters) ? "every run matching these filters" : "the whole log"}:</span>
-            {/* Plain links: a download, never prefetched. */}
-            <a href={hrefWith("/admin/audit/export", filters, { format: "csv" })} className="rounded-md border border-zinc-300 bg-white px-3 py-1 font-medium hover:bg-zinc-100">
+            {/* Plain links: a download, never prefetched. Its days are the page's: `tz` always said. */}
+            <a href={hrefWith("/admin/audit/export", filters, { format: "csv", tz: zone.choice })} className="rounded-md border border-zinc-300 bg-white px-3 py-1 font-medium hover:bg-zinc-100">
               Export CSV
             </a>
-            <a href={hrefWith("/admin/audit/export", filters, { format: "ndjson" })} className="rounded-md border border-zinc-300 bg-white px-3 py-1 font-medium hover:bg-zinc-100">
+            <a href={hrefWith("/admin/audit/export", filters, { format: "ndjson", tz: zone.choice })} className="rounded-md border border-zinc-300 bg-white px-3 py-1 font-medium hover:bg-zinc-100">
               Export NDJSON
             </a>
           </p>
@@ -128,12 +137,12 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
             {hasFilters(filters) ? "No runs match these filters." : "No audit rows yet."}
           </p>
         ) : (
-          <AuditRunList runs={page.runs} repeats={repeats} />
+          <AuditRunList runs={page.runs} repeats={repeats} zone={zone} tz={tz} />
         )}
         <Pager
           label="Timeline pages"
-          newerHref={page.newer ? hrefWith("/admin/audit", filters, { newer: page.newer }) : null}
-          olderHref={page.older ? hrefWith("/admin/audit", filters, { older: page.older }) : null}
+          newerHref={page.newer ? hrefWith("/admin/audit", filters, { newer: page.newer, tz }) : null}
+          olderHref={page.older ? hrefWith("/admin/audit", filters, { older: page.older, tz }) : null}
         />
       </section>
 

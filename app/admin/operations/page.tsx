@@ -1,8 +1,11 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
+import Link from "next/link";
+import type { ReactNode } from "react";
 
 import { RetryButton } from "@/components/operations/retry-button";
 import { PageShell } from "@/components/page-shell";
+import { PageSection } from "@/components/ui/page-section";
 import { listFailedAccountReads } from "@/lib/accounts/queries";
 import { accountReadFailureText } from "@/lib/accounts/read-failure";
 import { requireAdmin } from "@/lib/auth/guards";
@@ -10,11 +13,11 @@ import { formatDateTime } from "@/lib/format";
 import { listStuckWork, STUCK_PENDING_MS } from "@/lib/operations/list-stuck-work";
 import { listSweepRuns } from "@/lib/operations/list-sweep-runs";
 import { recordOperationsAccess } from "@/lib/operations/record-operations-access";
-import { resolveTimeZone } from "@/lib/people/time-zone";
+import { describeTimeZone, resolveTimeZone } from "@/lib/people/time-zone";
 
 export const metadata: Metadata = { title: "Operations" };
 
-/** Stuck work for admins (DESIGN.md §7): emails and handler runs that did not finish, connections left pending. */
+/** Stuck work for admins (DESIGN.md §7): emails and handler runs that did not finish, connections left pending; times in the admin's zone. */
 export default async function OperationsPage() {
   const admin = await requireAdmin();
   await recordOperationsAccess({ access: { action: "operations_viewed" }, adminId: admin.id, headers: await headers() });
@@ -27,68 +30,63 @@ export default async function OperationsPage() {
     <PageShell user={admin}>
       <h1 className="text-2xl font-semibold">Operations</h1>
       <p className="mt-1 text-sm text-zinc-600">Work that did not finish by itself. Each retry is recorded in the audit log.</p>
+      <p data-testid="operations-zone" className="mt-1 text-sm text-zinc-600">
+        Times in <strong className="font-medium">{describeTimeZone(zone)}</strong>, your zone (change it in{" "}
+        <Link href="/settings" className="underline">
+          Settings
+        </Link>
+        ).
+      </p>
       {anyFailed ? (
         <div className="mt-4">
           <RetryButton fields={{ kind: "all" }} label="Retry all failed" />
         </div>
       ) : null}
 
-      <section aria-labelledby="emails" className="mt-8">
-        <h2 id="emails" className="text-lg font-medium">
-          Emails retrying or failed
-        </h2>
+      <PageSection id="emails" title="Emails retrying or failed">
         {work.emails.length === 0 ? (
           <Empty>Every email was sent.</Empty>
         ) : (
           <ul className="mt-3 space-y-3">
             {work.emails.map((e) => (
-              <li key={e.id} aria-label={`Email: ${e.subject}`} className="rounded-lg border border-zinc-200 bg-white p-4 text-sm">
-                <p className="font-medium">{e.subject}</p>
-                <p className="text-zinc-600">
-                  {e.status} · {e.attempts} attempts · last tried {at(e.updatedAt)}
-                  {e.status === "retrying" ? ` · next try ${at(e.nextAttemptAt)}` : ""}
-                </p>
-                {e.lastError ? <p className="mt-1 break-words text-red-800">{e.lastError}</p> : null}
-                <div className="mt-2">
-                  <RetryButton fields={{ kind: "email", id: e.id }} label="Retry now" srLabel={e.subject} />
-                </div>
-              </li>
+              <StuckItem
+                key={e.id}
+                label={`Email: ${e.subject}`}
+                title={e.subject}
+                status={`${e.status} · ${e.attempts} attempts · last tried ${at(e.updatedAt)}${e.status === "retrying" ? ` · next try ${at(e.nextAttemptAt)}` : ""}`}
+                lastError={e.lastError}
+              >
+                <RetryButton fields={{ kind: "email", id: e.id }} label="Retry now" srLabel={e.subject} />
+              </StuckItem>
             ))}
           </ul>
         )}
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="handlers" className="mt-8">
-        <h2 id="handlers" className="text-lg font-medium">
-          Handler runs retrying or dead
-        </h2>
+      <PageSection id="handlers" title="Handler runs retrying or dead">
         {work.handlerRuns.length === 0 ? (
           <Empty>Every event handler finished.</Empty>
         ) : (
           <ul className="mt-3 space-y-3">
             {work.handlerRuns.map((r) => (
-              <li key={`${r.eventId}:${r.handler}`} className="rounded-lg border border-zinc-200 bg-white p-4 text-sm">
-                <p className="font-medium">
-                  {r.handler} on {r.eventType}
-                </p>
-                <p className="text-zinc-600">
-                  {r.status} · {r.attempts} attempts · last tried {at(r.updatedAt)}
-                </p>
-                {r.lastError ? <p className="mt-1 break-words text-red-800">{r.lastError}</p> : null}
-                <div className="mt-2">
-                  <RetryButton fields={{ kind: "handler", id: r.eventId, handler: r.handler }} label="Retry now" srLabel={`${r.handler} on ${r.eventType}`} />
-                </div>
-              </li>
+              <StuckItem
+                key={`${r.eventId}:${r.handler}`}
+                title={`${r.handler} on ${r.eventType}`}
+                status={`${r.status} · ${r.attempts} attempts · last tried ${at(r.updatedAt)}`}
+                lastError={r.lastError}
+              >
+                <RetryButton fields={{ kind: "handler", id: r.eventId, handler: r.handler }} label="Retry now" srLabel={`${r.handler} on ${r.eventType}`} />
+              </StuckItem>
             ))}
           </ul>
         )}
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="pending" className="mt-8">
-        <h2 id="pending" className="text-lg font-medium">
-          Connections stuck pending
-        </h2>
-        <p className="text-sm text-zinc-600">Pending for more than {STUCK_PENDING_MS / 60_000} minutes: the person left the bank&apos;s page or the callback was lost. The sweep closes them.</p>
+      <PageSection
+        id="pending"
+        title="Connections stuck pending"
+        intro={`Pending for more than ${STUCK_PENDING_MS / 60_000} minutes: the person left the bank's page or the callback was lost. The sweep closes them.`}
+      >
         {work.pending.length === 0 ? (
           <Empty>No connection is stuck.</Empty>
         ) : (
@@ -100,49 +98,68 @@ export default async function OperationsPage() {
             ))}
           </ul>
         )}
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="reads" className="mt-8">
-        <h2 id="reads" className="text-lg font-medium">
-          Accounts reads that failed
-        </h2>
+      <PageSection id="reads" title="Accounts reads that failed">
         {failedReads.length === 0 ? (
           <Empty>No accounts read failed.</Empty>
         ) : (
           <ul className="mt-3 space-y-3">
             {failedReads.map((r) => (
-              <li key={r.id} aria-label={`Accounts read: ${r.reason ?? "unknown"}`} className="rounded-lg border border-zinc-200 bg-white p-4 text-sm">
-                <p className="font-medium">
-                  {r.providerSlug} · {r.reason ?? "unknown"} · {r.trigger}
-                </p>
-                <p className="text-zinc-600">{accountReadFailureText(r.reason)}</p>
+              <StuckItem
+                key={r.id}
+                label={`Accounts read: ${r.reason ?? "unknown"}`}
+                title={`${r.providerSlug} · ${r.reason ?? "unknown"} · ${r.trigger}`}
+                status={accountReadFailureText(r.reason)}
+              >
                 <p className="text-zinc-600">
                   {at(r.startedAt)} · connection {r.connectionId} · correlation {r.correlationId}
                 </p>
-              </li>
+              </StuckItem>
             ))}
           </ul>
         )}
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="sweeps" className="mt-8">
-        <h2 id="sweeps" className="text-lg font-medium">
-          Last sweep runs
-        </h2>
-        <p className="text-sm text-zinc-600">The periodic sweep: token refreshes, then first accounts reads caught up. The last 20.</p>
+      <PageSection id="sweeps" title="Last sweep runs" intro="The periodic sweep: token refreshes, then first accounts reads caught up. The last 20.">
         {sweeps.length === 0 ? (
           <Empty>No sweep has run yet.</Empty>
         ) : (
           <ul className="mt-3 space-y-1 text-sm">
             {sweeps.map((run) => (
               <li key={run.id} aria-label={`Sweep run at ${at(run.startedAt)}`}>
-                {at(run.startedAt)} · {run.trigger} · {run.outcome === "ok" ? sweepSummaryText(run.summary) : <span className="text-red-800">failed: {run.error}</span>}
+                <time dateTime={run.startedAt.toISOString()}>{at(run.startedAt)}</time> · {run.trigger} ·{" "}
+                {run.outcome === "ok" ? sweepSummaryText(run.summary) : <span className="text-red-800">failed: {run.error}</span>}
               </li>
             ))}
           </ul>
         )}
-      </section>
+      </PageSection>
     </PageShell>
+  );
+}
+
+/** One piece of stuck work: what it is, where it stands, its last error, and what to do (`children`). */
+function StuckItem({
+  label,
+  title,
+  status,
+  lastError = null,
+  children,
+}: {
+  label?: string;
+  title: string;
+  status: string;
+  lastError?: string | null;
+  children: ReactNode;
+}) {
+  return (
+    <li aria-label={label} className="rounded-lg border border-zinc-200 bg-white p-4 text-sm">
+      <p className="font-medium">{title}</p>
+      <p className="text-zinc-600">{status}</p>
+      {lastError ? <p className="mt-1 break-words text-red-800">{lastError}</p> : null}
+      <div className="mt-2">{children}</div>
+    </li>
   );
 }
 

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 
+import { dayRangeInZone } from "../../zoned-days";
 import { WORKFLOWS } from "../audit-actions";
 import { CONNECTION_FAILURE_REASONS, DISCONNECTION_FAILURE_REASONS, REFRESH_FAILURE_REASONS } from "../../failure-reasons";
 import { AUDIT_ACCESS_WORKFLOW } from "../audit-access";
@@ -116,9 +117,10 @@ export function hasFilters(filters: AuditFilters): boolean {
   return FILTER_NAMES.some((name) => filters[name] !== undefined);
 }
 
-/** Start (inclusive) and end (exclusive) instants of the date filters, UTC days. */
-export function dateBounds(filters: Pick<AuditFilters, "from" | "to">): { start: Date | null; end: Date | null } {
-  const start = filters.from ? new Date(`${filters.from}T00:00:00.000Z`) : null;
-  const end = filters.to ? new Date(Date.parse(`${filters.to}T00:00:00.000Z`) + 86_400_000) : null;
-  return { start, end };
+/**
+ * Start (inclusive) and end (exclusive) instants of the date filters: days midnight to midnight
+ * in `timeZone` (the timeline's chosen zone; UTC unless said), 23 or 25 hours across DST.
+ */
+export function dateBounds(filters: Pick<AuditFilters, "from" | "to">, timeZone = "UTC"): { start: Date | null; end: Date | null } {
+  return dayRangeInZone(filters, timeZone);
 }

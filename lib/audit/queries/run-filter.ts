@@ -40,7 +40,16 @@ export const DOMAIN_WORKFLOWS: readonly TimelineWorkflow[] = WORKFLOWS;
  */
 export async function resolveRunFilter(
   filters: AuditFilters,
-  { withoutWorkflow, db }: { withoutWorkflow: "domain" | "all"; db?: Executor },
+  {
+    withoutWorkflow,
+    timeZone,
+    db,
+  }: {
+    withoutWorkflow: "domain" | "all";
+    /** The zone the day filters are days in (the timeline's chosen zone); UTC unless said. */
+    timeZone?: string;
+    db?: Executor;
+  },
 ): Promise<RunFilter | null> {
   let userId: string | undefined;
   if (filters.user) {
@@ -49,7 +58,7 @@ export async function resolveRunFilter(
     if (!user) return null;
     userId = user.id;
   }
-  const { start, end } = dateBounds(filters);
+  const { start, end } = dateBounds(filters, timeZone);
   return {
     userId,
     providerSlug: filters.provider,

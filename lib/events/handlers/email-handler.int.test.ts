@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { getDb } from "../../db/client";
-import { emailDeliveries } from "../../db/schema";
+import { emailDeliveries, users } from "../../db/schema";
 import { listEmailDeliveries } from "../../email/email-deliveries";
 import { messageIdDomain } from "../../email/send-email";
 import { env } from "../../env";
@@ -68,6 +68,23 @@ describe("the email handler, against a real SMTP server", () => {
     expect(mail!.text).toContain("Device: Safari on macOS");
     expect(mail!.text).toContain(`${env.APP_URL}/activity`);
     expect(await deliveryOf(event.eventId)).toMatchObject([{ status: "sent", attempts: 1, via: "smtp", template: "provider-connected" }]);
+  });
+
+  it("writes the time in the recipient's stored zone, named; a recipient without one reads UTC", async () => {
+    const inNewYork = await createTestUser();
+    const db = await getDb();
+    await db.update(users).set({ timeZone: "America/New_York" }).where(eq(users.id, inNewYork.id));
+    const event = createEvent("ProviderConnectionSucceeded", connection({ userId: inNewYork.id }));
+    await emitNow(event);
+    await emitNow(createEvent("ProviderDisconnectionSucceeded", connection()));
+    const [zoned, utc] = [smtp.messages.find((m) => m.to.includes(inNewYork.email))!, smtp.messages.find((m) => m.to.includes(user.email))!];
+
+    const local = new Intl.DateTimeFormat("en-US", { timeZone: "America/New_York", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" })
+      .formatToParts(new Date(event.occurredAt))
+      .reduce<Record<string, string>>((parts, part) => ({ ...parts, [part.type]: part.value }), {});
+    expect(zoned.text).toContain(` at ${local.hour}:${local.minute} ${local.timeZoneName} (America/New_York)`);
+    expect(zoned.text).toMatch(/When: \w+ \d+ \w+ \d{4} at \d{2}:\d{2} E[SD]T \(America\/New_York\)/);
+    expect(utc.text).toMatch(/When: \w+ \d+ \w+ \d{4} at \d{2}:\d{2} UTC\n/);
   });
 
   it("sends disconnected and reconnect-needed emails, and nothing for a refresh failure that fixes itself", async () => {

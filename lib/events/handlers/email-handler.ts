@@ -1,6 +1,7 @@
 import { deliverEmailOnce } from "../../email/email-deliveries";
 import { renderEmailMessage } from "../../email/render-email-message";
 import { getLogger } from "../../logger";
+import { recipientTimeZone } from "../../people/recipient-time-zone";
 import { defineHandler } from "../handler";
 import { notificationFor } from "./email-notifications";
 
@@ -8,14 +9,16 @@ import { notificationFor } from "./email-notifications";
  * Turns ConnectionSucceeded, DisconnectionSucceeded and TokenRefreshFailed (when the user must
  * act) into an email to the connection's owner. Idempotent: the delivery row keyed on event
  * and template is created once, so a second run sends nothing. A failed send does not fail
- * the handler: the delivery is `retrying` and the recovery pass sends it later.
+ * the handler: the delivery is `retrying` and the recovery pass sends it later. Times are in
+ * the owner's stored zone, read when the email is written (UTC when they have none).
  */
 export const emailHandler = defineHandler({
   name: "email",
   receives: ["ProviderConnectionSucceeded", "ProviderDisconnectionSucceeded", "ProviderTokenRefreshFailed"],
   async handle(event) {
-    const notification = notificationFor(event);
-    if (!notification) return;
+    // Which email, if any, does not depend on the zone: look it up only when there is one to write.
+    if (!notificationFor(event)) return;
+    const notification = notificationFor(event, await recipientTimeZone({ userId: event.userId }))!;
     const { html, text } = await renderEmailMessage(notification.element());
     const outcome = await deliverEmailOnce({
       eventId: event.eventId,

@@ -24,8 +24,11 @@ export interface Notification {
   element: () => ReactElement;
 }
 
-/** The email an event asks for, or null (refresh failures that fix themselves send nothing). */
-export function notificationFor(event: DomainEvent): Notification | null {
+/**
+ * The email an event asks for, or null (refresh failures that fix themselves send nothing).
+ * Its times are in `timeZone`, the recipient's stored zone (UTC when they have none).
+ */
+export function notificationFor(event: DomainEvent, timeZone?: string): Notification | null {
   const providerName = nameOfProvider(event.providerSlug);
   const action = {
     providerName,
@@ -33,6 +36,7 @@ export function notificationFor(event: DomainEvent): Notification | null {
     ipAddress: event.ipAddress,
     device: describeDevice(event.userAgent),
     activityUrl: `${env.APP_URL}/activity`,
+    timeZone,
   };
   switch (event.type) {
     case "ProviderConnectionSucceeded":

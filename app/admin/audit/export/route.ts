@@ -5,6 +5,7 @@ import { createAuditCheckpoint } from "@/lib/audit/checkpoints/create-checkpoint
 import { hasFilters, parseAuditFilters } from "@/lib/audit/queries/audit-filters";
 import { auditExportStream } from "@/lib/audit/queries/export-audit-log";
 import { resolveRunFilter } from "@/lib/audit/queries/run-filter";
+import { timelineZone, timelineZoneParam } from "@/lib/audit/queries/timeline-zone";
 import { requireAdmin } from "@/lib/auth/guards";
 import { withRequestContext } from "@/lib/http/with-request-context";
 import { getLogger } from "@/lib/logger";
@@ -13,7 +14,7 @@ import { getLogger } from "@/lib/logger";
 export const maxDuration = 300;
 
 /**
- * `GET /admin/audit/export?format=csv|ndjson&<the timeline's filters>`: admins only (404 for
+ * `GET /admin/audit/export?format=csv|ndjson&tz=utc|local&<the timeline's filters>`: admins only (404 for
  * everyone else, like the page). Streams every event of the matching runs; without filters,
  * the whole log, in chain order. The export is recorded in the audit log before the first byte
  * is sent, then the chain's head is signed (a checkpoint); an NDJSON file ends with a signed
@@ -31,13 +32,18 @@ export const GET = withRequestContext(async (request: Request) => {
   if (ignored.length > 0) {
     return Response.json({ error: `invalid filter: ${ignored.join(", ")}` }, { status: 400 });
   }
+  // The day filters are days in the zone of the page that linked here (`tz`, as on the page).
+  const tz = timelineZoneParam.safeParse(params.get("tz") ?? undefined);
+  if (!tz.success) return Response.json({ error: "tz must be utc or local" }, { status: 400 });
+  const { zone } = timelineZone(tz.data, admin.timeZone);
   const exportFormat = format as ExportFormat;
-  const filter = await resolveRunFilter(filters, { withoutWorkflow: "all" });
+  const filter = await resolveRunFilter(filters, { withoutWorkflow: "all", timeZone: zone });
   const filename = exportFilename(filters, exportFormat);
   await recordAuditAccess({
     access: { action: "audit_log_exported", format: exportFormat, filename },
     adminId: admin.id,
     filters,
+    timeZone: zone,
     headers: request.headers,
   });
 
