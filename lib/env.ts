@@ -146,6 +146,8 @@ export type Env = Omit<z.infer<typeof schema>, "SANDBOX_BANK" | "LOG_LEVEL"> & {
   sandboxBankClient: { clientId: string; clientSecret: string } | null;
   /** Bearer token for the Sandbox Bank's control API (tests, scripts). */
   sandboxBankControlSecret: string;
+  /** Keys the ids made from account numbers (lib/accounts/parsed-account.ts `opaqueId`); derived from AUTH_SECRET. */
+  accountIdKey: string;
   /** The `PROVIDER_<SLUG>_*` variables, as set; lib/providers/get-providers.ts turns them into the registry. */
   providerVariables: Readonly<Record<string, string>>;
   generatedSecrets: SecretName[];
@@ -246,6 +248,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     listenHost: isProduction ? undefined : v.DEV_HOST,
     sandboxBankClient,
     sandboxBankControlSecret: derive(v.AUTH_SECRET, "sandbox-bank-control"),
+    accountIdKey: derive(v.AUTH_SECRET, "account-ids"),
     providerVariables,
     generatedSecrets,
   };

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 
 import { describe, expect, it } from "vitest";
@@ -5,8 +6,9 @@ import { describe, expect, it } from "vitest";
 import { sandboxAccountsFor } from "../providers/sandbox-bank/sandbox-accounts";
 import { parseFdxAccounts } from "./parse-fdx-accounts";
 import { parseSchwabAccounts } from "./parse-schwab-accounts";
-import { MAX_ACCOUNTS } from "./parsed-account";
+import { MAX_ACCOUNTS, opaqueId } from "./parsed-account";
 
+const ID_KEY = "test-account-id-key-0123456789abcdef";
 const schwabFixture = readFileSync(new URL("./fixtures/schwab-trader-accounts.json", import.meta.url), "utf8");
 
 describe("parseFdxAccounts", () => {
@@ -76,7 +78,7 @@ describe("parseFdxAccounts", () => {
 
 describe("parseSchwabAccounts (Trader API /trader/v1/accounts)", () => {
   it("maps securitiesAccount: masked number, type, liquidation value and available funds", () => {
-    const result = parseSchwabAccounts(schwabFixture);
+    const result = parseSchwabAccounts(schwabFixture, { idKey: ID_KEY });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.accounts).toEqual([
@@ -85,8 +87,28 @@ describe("parseSchwabAccounts (Trader API /trader/v1/accounts)", () => {
     ]);
   });
 
+  it("makes ids that cannot be reversed from the masked tail without the server key", () => {
+    const result = parseSchwabAccounts(schwabFixture, { idKey: ID_KEY });
+    if (!result.ok) throw new Error("the fixture parses");
+    const [first] = result.accounts;
+    // Everything a reader of the table has: the id and "…4321". Try every 8-digit number ending
+    // in 4321, hashed without a key (SHA-256, as anyone can) and with a key that is not ours.
+    const guesses = new Set<string>();
+    for (let prefix = 0; prefix < 10_000; prefix += 1) {
+      const number = `${String(prefix).padStart(4, "0")}4321`;
+      guesses.add(createHash("sha256").update(number).digest("hex").slice(0, 24));
+      guesses.add(createHash("sha256").update(`schwab:${number}`).digest("hex").slice(0, 24));
+      guesses.add(opaqueId("schwab", number, "not-the-server-key").slice("schwab-".length));
+    }
+    expect(first!.maskedNumber).toBe("…4321");
+    expect(guesses.has(first!.externalId.slice("schwab-".length))).toBe(false);
+    // Stable for one key, so a re-read updates the same rows.
+    const again = parseSchwabAccounts(schwabFixture, { idKey: ID_KEY });
+    expect(again.ok && again.accounts.map((a) => a.externalId)).toEqual(result.accounts.map((a) => a.externalId));
+  });
+
   it("never keeps the full account number, not even as the id", () => {
-    const result = parseSchwabAccounts(schwabFixture);
+    const result = parseSchwabAccounts(schwabFixture, { idKey: ID_KEY });
     const stored = JSON.stringify(result);
     expect(stored).not.toContain("87654321");
     expect(stored).not.toContain("12345678");
@@ -95,9 +117,9 @@ describe("parseSchwabAccounts (Trader API /trader/v1/accounts)", () => {
   it("refuses a response without currentBalances or with string balances", () => {
     const [first] = JSON.parse(schwabFixture) as [{ securitiesAccount: Record<string, unknown> }];
     const { currentBalances: _gone, ...without } = first.securitiesAccount;
-    expect(parseSchwabAccounts(JSON.stringify([{ securitiesAccount: without }]))).toMatchObject({ ok: false, reason: "malformed" });
+    expect(parseSchwabAccounts(JSON.stringify([{ securitiesAccount: without }]), { idKey: ID_KEY })).toMatchObject({ ok: false, reason: "malformed" });
     const strings = { ...first.securitiesAccount, currentBalances: { liquidationValue: "48390.12" } };
-    expect(parseSchwabAccounts(JSON.stringify([{ securitiesAccount: strings }]))).toMatchObject({ ok: false, reason: "malformed" });
-    expect(parseSchwabAccounts("{}")).toMatchObject({ ok: false, reason: "malformed" });
+    expect(parseSchwabAccounts(JSON.stringify([{ securitiesAccount: strings }]), { idKey: ID_KEY })).toMatchObject({ ok: false, reason: "malformed" });
+    expect(parseSchwabAccounts("{}", { idKey: ID_KEY })).toMatchObject({ ok: false, reason: "malformed" });
   });
 });

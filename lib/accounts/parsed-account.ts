@@ -3,7 +3,7 @@
  * `provider_accounts`. Parsers are pure (text in, result out) and refuse a whole response
  * rather than store part of it, so a bad read never replaces good rows.
  */
-import { createHash } from "node:crypto";
+import { createHmac } from "node:crypto";
 
 export const ACCOUNT_TYPES = ["checking", "savings", "credit_card", "brokerage", "other"] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
@@ -46,9 +46,13 @@ export function maskAccountNumber(value: unknown): string | null {
   return tail ? `…${tail}` : null;
 }
 
-/** A stable id that is not the account number (for providers whose only id is the number). */
-export function opaqueId(prefix: string, value: string): string {
-  return `${prefix}-${createHash("sha256").update(value).digest("hex").slice(0, 24)}`;
+/**
+ * A stable id that is not the account number (for providers whose only id is the number).
+ * Keyed with a server secret: account numbers are short, so a plain hash beside the stored
+ * last four digits could be reversed by trying every number that ends in them.
+ */
+export function opaqueId(prefix: string, value: string, key: string): string {
+  return `${prefix}-${createHmac("sha256", key).update(`${prefix}:${value}`).digest("hex").slice(0, 24)}`;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -18,6 +18,7 @@ import { findOwnedConnection } from "../connections/queries";
 import { refreshConnection } from "../connections/refresh-connection";
 import { getDb } from "../db/client";
 import type { ProviderConnection } from "../db/schema";
+import { env } from "../env";
 import { ExpectedError } from "../errors";
 import { getLogger } from "../logger";
 import { findProvider } from "../providers/find-provider";
@@ -109,7 +110,7 @@ async function fetchAndParse({
   if (response.status === 429) throw new AccountsReadError("rate_limited", "HTTP 429");
   if (response.status < 200 || response.status > 299) throw new AccountsReadError("provider_error", `HTTP ${response.status}`);
 
-  const parsed = parseAccounts(endpoint.format, response.text);
+  const parsed = parseAccounts(endpoint.format, response.text, { idKey: env.accountIdKey });
   if (!parsed.ok) throw new AccountsReadError(parsed.reason, parsed.detail);
   return parsed.accounts;
 }
