@@ -48,10 +48,15 @@ export function canonicalJson(value) {
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (typeof value === "object") {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+    // sort() without a comparator orders strings by UTF-16 code units, as the format says.
+    const keys = Object.keys(value).sort();
+    let text = "";
+    for (const key of keys) {
+      const v = value[key];
+      if (v === undefined) continue;
+      text += `${text ? "," : ""}${JSON.stringify(key)}:${canonicalJson(v)}`;
+    }
+    return `{${text}}`;
   }
   return JSON.stringify(value);
 }
