@@ -107,6 +107,8 @@ const schema = z.object({
   REAUTH_WARNING_HOURS: intFromString("REAUTH_WARNING_HOURS", 48),
   /** In-process refresh sweep for one-machine runs; 0 turns it off (Vercel Cron does it there). */
   REFRESH_SWEEP_INTERVAL_SECONDS: intFromString("REFRESH_SWEEP_INTERVAL_SECONDS", 60),
+  /** How long /admin/audit trusts the head it re-hashed before walking the whole chain again; 0 = every view. */
+  AUDIT_FULL_WALK_SECONDS: intFromString("AUDIT_FULL_WALK_SECONDS", 300),
   SANDBOX_BANK: onOff.optional(),
   /**
    * Whether the app reads accounts from the Sandbox Bank (`on`, the default). `off` makes it a

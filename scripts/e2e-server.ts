@@ -1,13 +1,15 @@
 /**
- * The app as the end-to-end suite sees it: a fresh Postgres database, a production
- * build (`next build` into .next-e2e) served by `next start`, the Sandbox Bank on its
- * own origin and a real SMTP capture (started separately by playwright.config.ts).
+ * The app as the end-to-end suite sees it: a fresh Postgres database owned by a non-superuser
+ * owner role that runs the migrations (DATABASE_MIGRATION_URL), the app running as a second,
+ * least-privileged runtime role (DATABASE_URL), a production build (`next build` into
+ * .next-e2e) served by `next start`, the Sandbox Bank on its own origin and a real SMTP
+ * capture (started separately by playwright.config.ts).
  */
 import { spawn, spawnSync } from "node:child_process";
 
 import postgres from "postgres";
 
-import { e2eAdminDatabaseUrl, e2eDatabaseName, e2eEnv, E2E_PORTS } from "../e2e/support/e2e-env";
+import { e2eAdminDatabaseUrl, e2eDatabaseName, e2eEnv, E2E_PORTS, e2eRoles } from "../e2e/support/e2e-env";
 
 Object.assign(process.env, e2eEnv);
 
@@ -15,7 +17,12 @@ async function recreateDatabase() {
   const admin = postgres(e2eAdminDatabaseUrl, { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`drop database if exists ${e2eDatabaseName} with (force)`);
-    await admin.unsafe(`create database ${e2eDatabaseName}`);
+    for (const { user, password } of [e2eRoles.owner, e2eRoles.runtime]) {
+      const [exists] = await admin`select 1 from pg_roles where rolname = ${user}`;
+      const verb = exists ? "alter" : "create";
+      await admin.unsafe(`${verb} role ${user} login nosuperuser nocreatedb nocreaterole password '${password}'`);
+    }
+    await admin.unsafe(`create database ${e2eDatabaseName} owner ${e2eRoles.owner.user}`);
   } catch (error) {
     console.error(`[e2e] PostgreSQL is needed for the end-to-end tests (${e2eAdminDatabaseUrl}); set TEST_DATABASE_URL or start it.`);
     throw error;
@@ -29,7 +36,8 @@ const { migrateDatabase } = await import("../lib/db/migrate");
 const { closeDb } = await import("../lib/db/client");
 const { getEnv } = await import("../lib/env");
 const { startSandboxBankFromEnv } = await import("./sandbox-bank-from-env");
-await migrateDatabase();
+const grants = await migrateDatabase();
+if (!grants?.granted.length) throw new Error("[e2e] the migrations did not restrict the runtime role");
 await closeDb();
 
 if (process.env.E2E_SKIP_BUILD !== "1") {

@@ -1,4 +1,4 @@
-import { auditChainStatus, FULL_WALK_MS, type ChainStatus } from "@/lib/audit/chain-status";
+import { auditChainStatus, fullWalkMs, type ChainStatus } from "@/lib/audit/chain-status";
 import { auditTableRights, type AuditTableRights } from "@/lib/audit/runtime-role";
 
 import { formatAuditTime } from "./audit-format";
@@ -55,7 +55,15 @@ function whatWasChecked(status: ChainStatus, at: (value: Date) => string): strin
       ? `; ${appended.rows.toLocaleString("en")} appended since (${range(appended.fromSeq, appended.toSeq)}), checked at ${at(appended.at)}`
       : `; none appended since, checked at ${at(appended.at)}`
     : "";
-  return `${fullText}${appendedText}. The whole chain is re-hashed every ${FULL_WALK_MS / 60_000} minutes.`;
+  return `${fullText}${appendedText}. ${everyText(fullWalkMs())}`;
+}
+
+function everyText(ms: number): string {
+  if (ms === 0) return "The whole chain is re-hashed on every view.";
+  const minutes = ms / 60_000;
+  return Number.isInteger(minutes)
+    ? `The whole chain is re-hashed every ${minutes === 1 ? "minute" : `${minutes} minutes`}.`
+    : `The whole chain is re-hashed every ${Math.round(ms / 1000)} seconds.`;
 }
 
 function checkpointText(status: ChainStatus, at: (value: Date) => string): string {

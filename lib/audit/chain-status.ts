@@ -2,7 +2,7 @@
  * The integrity line of /admin/audit, saying exactly what was checked and when.
  *
  * - A full walk re-hashes every row from the first; each process keeps the head it verified
- *   and, within FULL_WALK_MS, a view re-hashes only the rows appended since (they must chain
+ *   and, within fullWalkMs() (AUDIT_FULL_WALK_SECONDS), a view re-hashes only the rows appended since (they must chain
  *   onto that head, and the head row must still carry its hash).
  * - Every view also checks the newest signed checkpoint (`audit_checkpoints`) against the live
  *   table: its signature, and that the row it names still exists with that hash. A deleted
@@ -14,11 +14,15 @@
 import { sql } from "drizzle-orm";
 
 import { getDb, queryRows, type Executor } from "../db/client";
+import { env } from "../env";
 import { latestAuditCheckpoint } from "./checkpoints/create-checkpoint";
 import { checkCheckpointSignature, type SignedCheckpoint } from "./checkpoints/sign-checkpoint";
 import { verifyAuditChain } from "./verify-chain";
 
-export const FULL_WALK_MS = 5 * 60_000;
+/** How long a full walk's head is trusted before the next view walks from the first row again. */
+export function fullWalkMs(): number {
+  return env.AUDIT_FULL_WALK_SECONDS * 1000;
+}
 
 interface Walked {
   rows: number;
@@ -58,7 +62,7 @@ const globalForChain = globalThis as typeof globalThis & { __ledgerlinkChainHead
 export async function auditChainStatus({ now = new Date(), executor }: { now?: Date; executor?: Executor } = {}): Promise<ChainStatus> {
   const db = executor ?? (await getDb());
   const cached = globalForChain.__ledgerlinkChainHead;
-  const continuing = cached?.head && now.getTime() - cached.full.at.getTime() < FULL_WALK_MS ? cached : undefined;
+  const continuing = cached?.head && now.getTime() - cached.full.at.getTime() < fullWalkMs() ? cached : undefined;
   const result = await verifyAuditChain({ executor: db, after: continuing?.head ?? undefined });
   const checkpoint = await checkNewestCheckpoint(db);
 

@@ -17,7 +17,7 @@ import { pathToFileURL } from "node:url";
 export const GENESIS_HASH = "0".repeat(64);
 
 /** Every column a row's hash covers, in canonical (sorted) order. */
-export const HASHED_FIELDS = Object.freeze([
+export const HASHED_FIELDS = Object.freeze(/** @type {const} */ ([
   "action",
   "actorType",
   "actorUserId",
@@ -37,21 +37,46 @@ export const HASHED_FIELDS = Object.freeze([
   "userAgent",
   "userId",
   "workflow",
-]);
+]));
+
+// The types, for the app's TypeScript (this file stays plain JavaScript, to be downloaded and run alone).
+/** @typedef {(typeof HASHED_FIELDS)[number]} HashedField */
+/** @typedef {Record<HashedField, unknown>} HashedContent */
+/**
+ * @typedef {object} SignedCheckpoint
+ * @property {number} seq
+ * @property {string} hash
+ * @property {string} at ISO 8601 UTC with milliseconds.
+ * @property {string} keyId
+ * @property {string} signature Ed25519 over checkpointMessage(), base64.
+ */
+/**
+ * @typedef {{ ok: true, rows: number, scope: "full" | "filtered", checkpoint: SignedCheckpoint & { type: "checkpoint", scope?: string } }
+ *   | { ok: false, line: number, seq?: number, problem: string, rows: number }} ExportVerification
+ */
 
 const TIMESTAMP_FIELDS = new Set(["occurredAt", "recordedAt"]);
 const HEX64 = /^[0-9a-f]{64}$/;
 
-/** JSON with object keys sorted by UTF-16 code units, no whitespace, dates as ISO strings, undefined keys dropped. */
+/**
+ * JSON with object keys sorted by UTF-16 code units, no whitespace, dates as ISO strings, undefined keys dropped.
+ * @param {unknown} value
+ * @returns {string}
+ */
 export function canonicalJson(value) {
   if (value === null || value === undefined) return "null";
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (typeof value === "object") {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+    // sort() without a comparator orders strings by UTF-16 code units, as the format says.
+    const keys = Object.keys(value).sort();
+    let text = "";
+    for (const key of keys) {
+      const v = value[key];
+      if (v === undefined) continue;
+      text += `${text ? "," : ""}${JSON.stringify(key)}:${canonicalJson(v)}`;
+    }
+    return `{${text}}`;
   }
   return JSON.stringify(value);
 }
@@ -70,6 +95,8 @@ function canonicalTimestamp(value) {
  * fields (missing ones as null), timestamps as ISO 8601 UTC with milliseconds. Equal to
  * `canonicalJson({...the hashed fields})`, written out directly because the chain walk runs it
  * on every row.
+ * @param {HashedContent} row
+ * @returns {string}
  */
 export function auditHashContent(row) {
   let text = "";
@@ -85,7 +112,12 @@ export function auditHashContent(row) {
   return `${text}}`;
 }
 
-/** `hex(SHA-256(UTF-8(prevHash + "\n" + canonical content)))`. */
+/**
+ * `hex(SHA-256(UTF-8(prevHash + "\n" + canonical content)))`.
+ * @param {string} prevHash
+ * @param {HashedContent} row
+ * @returns {string}
+ */
 export function computeAuditHash(prevHash, row) {
   return sha256Hex(`${prevHash}\n${auditHashContent(row)}`);
 }
@@ -96,14 +128,22 @@ function sha256Hex(text) {
   return oneShot ? oneShot("sha256", text, "hex") : createHash("sha256").update(text).digest("hex");
 }
 
-/** The bytes a checkpoint's signature covers: canonical JSON of `{at, hash, keyId, seq}`. */
+/**
+ * The bytes a checkpoint's signature covers: canonical JSON of `{at, hash, keyId, seq}`.
+ * @param {Omit<SignedCheckpoint, "signature">} checkpoint
+ * @returns {Buffer}
+ */
 export function checkpointMessage({ seq, hash, at, keyId }) {
   return Buffer.from(canonicalJson({ at, hash, keyId, seq }), "utf8");
 }
 
 const ED25519_SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 
-/** A public key from its raw 32 bytes (base64), as `GET /api/audit/public-keys` publishes it. */
+/**
+ * A public key from its raw 32 bytes (base64), as `GET /api/audit/public-keys` publishes it.
+ * @param {string} base64
+ * @returns {import("node:crypto").KeyObject}
+ */
 export function publicKeyFromRaw(base64) {
   const raw = Buffer.from(base64, "base64");
   if (raw.length !== 32) throw new Error("an Ed25519 public key is 32 bytes (base64)");
@@ -112,6 +152,8 @@ export function publicKeyFromRaw(base64) {
 
 /**
  * Checks a checkpoint's signature. `publicKeys` maps key ids to raw public keys (base64).
+ * @param {SignedCheckpoint} checkpoint
+ * @param {Map<string, string>} publicKeys
  * @returns {{ ok: true } | { ok: false, problem: string }}
  */
 export function verifyCheckpointSignature(checkpoint, publicKeys) {
@@ -154,8 +196,8 @@ function recordShapeProblem(record) {
  * or a deleted tail, shows even in a file that is consistent in itself.
  *
  * @param {string} text
- * @param {{ publicKeys?: Map<string, string>, expect?: object }} [options] key id → raw public key (base64)
- * @returns {{ ok: true, rows: number, scope: string, checkpoint: object } | { ok: false, line: number, seq?: number, problem: string, rows: number }}
+ * @param {{ publicKeys?: Map<string, string>, expect?: SignedCheckpoint }} [options] key id → raw public key (base64)
+ * @returns {ExportVerification}
  */
 export function verifyExport(text, { publicKeys, expect } = {}) {
   let previous = null;
@@ -239,6 +281,7 @@ export function verifyExport(text, { publicKeys, expect } = {}) {
 /**
  * Public keys from the command line: `kid:base64[,kid:base64…]`, or a file holding the JSON of
  * `GET /api/audit/public-keys`.
+ * @param {string[]} values
  * @returns {Map<string, string>}
  */
 export function parsePublicKeys(values) {
@@ -265,7 +308,13 @@ export function parsePublicKeys(values) {
   return keys;
 }
 
-/** Prints the result of a file's verification; returns the exit code. */
+/**
+ * Prints the result of a file's verification (one JSON line, one sentence); returns the exit code.
+ * @param {string} file
+ * @param {ExportVerification} result
+ * @param {{ log?: (line: string) => void, error?: (line: string) => void }} [output]
+ * @returns {number}
+ */
 export function reportExport(file, result, { log = console.log, error = console.error } = {}) {
   if (result.ok) {
     log(JSON.stringify({ file, ...result }));
@@ -277,7 +326,11 @@ export function reportExport(file, result, { log = console.log, error = console.
   return 1;
 }
 
-/** `node verifier.mjs FILE [--public-key K]… [--checkpoint JSON]` */
+/**
+ * `node verifier.mjs FILE [--public-key K]… [--checkpoint JSON]`
+ * @param {string[]} argv
+ * @returns {number}
+ */
 export function main(argv) {
   const files = [];
   const keyArgs = [];
@@ -315,6 +368,8 @@ export function main(argv) {
 /**
  * A checkpoint given on the command line: its JSON, or a whole log line holding it under
  * `auditCheckpoint`, or an export's checkpoint line.
+ * @param {string} text
+ * @returns {SignedCheckpoint}
  */
 export function parseCheckpointArg(text) {
   const value = JSON.parse(text);

@@ -7,7 +7,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { appendPastRun } from "@/test/support/append-workflow-run";
-import { auditChainStatus, forgetAuditChainStatus, FULL_WALK_MS } from "@/lib/audit/chain-status";
+import { auditChainStatus, forgetAuditChainStatus, fullWalkMs } from "@/lib/audit/chain-status";
 import { getDb } from "@/lib/db/client";
 import { auditLogs } from "@/lib/db/schema";
 import { createTestUser } from "@/test/support/test-users";
@@ -75,8 +75,8 @@ describe("the chain check on the admin page", () => {
     } finally {
       await tamperWithAuditLog(sql`update audit_logs set ip_address = null where seq = ${victim!.seq}`);
     }
-    // After FULL_WALK_MS the walk starts from the first row again.
-    const later = await auditChainStatus({ now: new Date(Date.now() + FULL_WALK_MS + 1) });
+    // After fullWalkMs() the walk starts from the first row again.
+    const later = await auditChainStatus({ now: new Date(Date.now() + fullWalkMs() + 1) });
     expect(later).toMatchObject({ ok: true, appended: null, full: { rows: later.totalRows } });
   });
 });

@@ -121,6 +121,19 @@ describe("signed checkpoints and exports", () => {
     );
   });
 
+  it("a checkpoint made after the tampering is not stored over the broken one, so the badge keeps saying so", async () => {
+    await whileTampered(
+      async (tx) => void (await tx.execute(sql`delete from audit_logs where seq > ${earlier.seq - 2}`)),
+      async (tx) => {
+        const newest = (await latestAuditCheckpoint(tx))!;
+        const signed = await createAuditCheckpoint({ reason: "sweep", executor: tx });
+        expect(signed.seq).toBe(earlier.seq - 2); // signed and logged (an export's file needs it) ...
+        expect(await latestAuditCheckpoint(tx)).toEqual(newest); // ... but not stored
+        expect(await auditChainStatus({ executor: tx })).toMatchObject({ ok: false, reason: expect.stringContaining(`#${newest.seq}`) });
+      },
+    );
+  });
+
   it("a deleted checkpoint table does not hide a deleted tail from a checkpoint kept in the log", async () => {
     await whileTampered(
       async (tx) => {

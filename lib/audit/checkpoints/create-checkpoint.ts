@@ -3,6 +3,7 @@ import { desc } from "drizzle-orm";
 import { getDb, type Executor } from "../../db/client";
 import { auditCheckpoints, auditLogs } from "../../db/schema";
 import { getLogger } from "../../logger";
+import { checkNewestCheckpoint } from "../chain-status";
 import { GENESIS_HASH } from "../offline-verifier.mjs";
 import { signCheckpoint, type SignedCheckpoint } from "./sign-checkpoint";
 
@@ -11,6 +12,13 @@ import { signCheckpoint, type SignedCheckpoint } from "./sign-checkpoint";
  * one structured line (`auditCheckpoint`): the log is the copy outside the database that a
  * later `npm run audit:verify -- --checkpoint '<json>'` checks the table against. Made by every
  * sweep and every export. An empty log is checkpointed as seq 0 with the genesis hash.
+ *
+ * A checkpoint never vouches for a tampered table: when the newest stored checkpoint no longer
+ * holds (its row was deleted, or carries another hash), the new one is still signed and logged
+ * (an export's file needs its line, and the log line says `newestCheckpointBroken`), but it is
+ * not stored, so the badge keeps reporting the broken checkpoint instead of trusting a head
+ * signed after the tampering. Once the cause is explained (say, a restore from a backup lost
+ * the newest rows), the owner role removes the stale checkpoints and the next one is stored.
  */
 export async function createAuditCheckpoint({
   reason,
@@ -24,6 +32,14 @@ export async function createAuditCheckpoint({
   const db = executor ?? (await getDb());
   const [head] = await db.select({ seq: auditLogs.seq, hash: auditLogs.hash }).from(auditLogs).orderBy(desc(auditLogs.seq)).limit(1);
   const checkpoint = signCheckpoint({ seq: head?.seq ?? 0, hash: head?.hash ?? GENESIS_HASH, at: now });
+  const newest = await checkNewestCheckpoint(db);
+  if (newest.status === "broken") {
+    getLogger().error(
+      { auditCheckpoint: { type: "checkpoint", ...checkpoint }, reason, newestCheckpointBroken: newest.reason },
+      "audit checkpoint signed but not stored: the newest stored checkpoint does not hold",
+    );
+    return checkpoint;
+  }
   await db.insert(auditCheckpoints).values({ ...checkpoint, at: now });
   getLogger().info({ auditCheckpoint: { type: "checkpoint", ...checkpoint }, reason }, "audit checkpoint");
   return checkpoint;

@@ -24,17 +24,19 @@ async function readRuns(db: Executor, correlationIds: string[]) {
 }
 type ExportRow = Awaited<ReturnType<typeof readRuns>>[number];
 
-/** The records of the runs matching `filter`, one page of runs at a time, oldest run first. */
-export async function* exportAuditRecords({
-  filter,
-  pageSize = EXPORT_PAGE_SIZE,
-  db: given,
-}: {
-  filter: RunFilter;
+/** How an export reads: a page of `pageSize` runs or rows at a time, on `db` (the app's database by default). */
+interface PageOptions {
   pageSize?: number;
   db?: Executor;
-}): AsyncGenerator<ExportRecord[]> {
-  const db = given ?? (await getDb());
+}
+
+async function paging({ pageSize = EXPORT_PAGE_SIZE, db }: PageOptions) {
+  return { pageSize, db: db ?? (await getDb()) };
+}
+
+/** The records of the runs matching `filter`, one page of runs at a time, oldest run first. */
+export async function* exportAuditRecords({ filter, ...options }: { filter: RunFilter } & PageOptions): AsyncGenerator<ExportRecord[]> {
+  const { pageSize, db } = await paging(options);
   let cursor: AuditCursor | null = null;
   for (;;) {
     const anchors = await findAnchors(db, { filter, direction: "newer", cursor, limit: pageSize });
@@ -68,16 +70,8 @@ function recordsOf(anchors: Anchor[], rows: ExportRow[]): ExportRecord[] {
 }
 
 /** Every row of the chain with `seq` ≤ `upTo`, in `seq` order, a page at a time. */
-export async function* exportChainRecords({
-  upTo,
-  pageSize = EXPORT_PAGE_SIZE,
-  db: given,
-}: {
-  upTo: number;
-  pageSize?: number;
-  db?: Executor;
-}): AsyncGenerator<ExportRecord[]> {
-  const db = given ?? (await getDb());
+export async function* exportChainRecords({ upTo, ...options }: { upTo: number } & PageOptions): AsyncGenerator<ExportRecord[]> {
+  const { pageSize, db } = await paging(options);
   let after = 0;
   for (;;) {
     const rows = await db
