@@ -10,6 +10,8 @@
  *      is not installed, except in CI where that is a failure)
  *   5. end-to-end tests in Chromium (Playwright), against the same PostgreSQL server, then
  *      the size of that production build's function traces (scripts/trace-sizes.ts)
+ *   6. one end-to-end test of `npm run dev` itself (playwright.dev.config.ts: next dev, PGlite,
+ *      the development mailbox and its preview, nothing configured)
  * Ends with one line counting every test: "total: N passed, N failed".
  *
  * With E2E_PORT_BASE set (two runs on one machine), the integration tests' app and Sandbox
@@ -189,6 +191,20 @@ if (server) {
   } finally {
     await server.stop();
   }
+}
+
+// `npm run dev` as a newcomer runs it (next dev, PGlite, dev mailbox, nothing configured): sign
+// in through the mailbox's preview, under the same security headers as every page.
+{
+  const report = path.join(reportDir, "playwright-dev.json");
+  ok =
+    run(
+      "end-to-end test of npm run dev (Chromium)",
+      ["npx", "playwright", "test", "-c", "playwright.dev.config.ts", "--reporter=list,json"],
+      { PLAYWRIGHT_JSON_OUTPUT_FILE: report },
+      report,
+      playwrightCounts,
+    ) && ok;
 }
 
 console.log(`\n${stages.join("\n")}`);
