@@ -77,6 +77,22 @@ async function invalidateStoredAccessToken(connectionId: string) {
     .where(eq(providerConnections.id, connectionId));
 }
 
+/**
+ * The credential scan over what a read left behind: the captured log lines (from the last
+ * `logs.clear()`) and the connection's account rows, against its stored tokens in plaintext.
+ */
+async function expectNoTokenLeft(connectionId: string) {
+  const row = await connection(connectionId);
+  const credentials = {
+    accessToken: openConnectionToken(connectionId, "access_token", row.accessTokenEnc!),
+    refreshToken: openConnectionToken(connectionId, "refresh_token", row.refreshTokenEnc!),
+  };
+  const artifacts = [...(await collectAccountArtifacts({ connectionIds: [connectionId] })), ...(await collectEventArtifacts({ logs: logs.raw }))];
+  expect(artifacts.some((a) => a.source.startsWith("account_reads"))).toBe(true);
+  expect(logs.raw.length).toBeGreaterThan(0);
+  expect(findCredentialLeaks(artifacts, credentials)).toEqual([]);
+}
+
 const counts = async (login: string) => {
   const stats = await bank.control().stats();
   return {
@@ -181,7 +197,7 @@ describe("reading accounts", () => {
     ["too_many", "too_many_accounts"],
     ["error", "provider_error"],
     ["rate_limited", "rate_limited"],
-  ] as const)("an accounts API answering %s is refused (%s), logged, and the stored accounts stay", async (mode, reason) => {
+  ] as const)("an accounts API answering %s is refused (%s), logged without a token, and the stored accounts stay", async (mode, reason) => {
     const login = uniqueLogin(`dan-${mode.replace("_", "")}`);
     const { connectionId, userId } = await connect(login);
     const before = await storedAccounts(connectionId);
@@ -194,9 +210,10 @@ describe("reading accounts", () => {
     expect(await storedAccounts(connectionId)).toEqual(before);
     expect((await reads(connectionId)).at(-1)).toEqual(["manual", "failed", reason]);
     expect(logs.lines.find((l) => l.msg === "accounts read failed")).toMatchObject({ reason, connectionId });
+    await expectNoTokenLeft(connectionId);
   });
 
-  test("a slow accounts API times out, and the failure's log line keeps the request's and the read's ids", async () => {
+  test("a slow accounts API times out, and the failure's log line keeps the request's and the read's ids and no token", async () => {
     const login = uniqueLogin("eve");
     const { connectionId, userId } = await connect(login);
     await bank.control().setAccount(login, { tokenEndpoint: "ok", accountsApi: "slow" });
@@ -215,6 +232,7 @@ describe("reading accounts", () => {
     const failed = logs.lines.find((l) => l.msg === "accounts read failed" && l.connectionId === connectionId);
     expect(startedLine).toMatchObject({ requestId, correlationId: expect.any(String) });
     expect(failed).toMatchObject({ requestId, correlationId: startedLine!.correlationId, reason: "timeout" });
+    await expectNoTokenLeft(connectionId);
   });
 
   test("someone else's connection is not read", async () => {
