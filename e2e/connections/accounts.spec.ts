@@ -189,7 +189,7 @@ test("a failed read shows on /activity with its reason, and is recorded", async 
   await bankControl.setAccount(login, { tokenEndpoint: "ok", accountsApi: "error" });
 
   await page.getByRole("button", { name: "Refresh accounts Sandbox Bank" }).click();
-  await expect(accounts.getByRole("alert")).toContainText("Could not read accounts");
+  await expect(accounts.getByRole("alert").filter({ hasText: "Could not read accounts" })).toBeVisible();
 
   await page.goto("/activity");
   await expect(page.getByRole("region", { name: "Accounts reads" }).getByRole("listitem").first()).toContainText(
