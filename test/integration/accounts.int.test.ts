@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { listAccountReadsForUser } from "@/lib/accounts/queries";
+import { accountsOverviewForUser, listAccountReadsForUser } from "@/lib/accounts/queries";
 import { readAccounts } from "@/lib/accounts/read-accounts";
 import { completeConnect } from "@/lib/connections/complete-connect";
 import { disconnectConnection } from "@/lib/connections/disconnect";
@@ -274,5 +274,44 @@ describe("reading accounts", () => {
     expect(results.map((r) => r.status)).toEqual(["succeeded", "succeeded"]);
     expect(await counts(login)).toMatchObject({ refreshes: 1, unauthorized: before.unauthorized + 2 });
     expect((await connection(connectionId)).status).toBe("active");
+  });
+
+  onPostgres("the card's data is one snapshot: a read that commits while it is fetched is seen whole or not at all", async () => {
+    const { connectionId, userId } = await connect(uniqueLogin("jay"));
+    const db = await getDb();
+    const stored = await storedAccounts(connectionId);
+    // As while a first read runs: no accounts yet, the read still running.
+    await db.delete(providerAccounts).where(eq(providerAccounts.connectionId, connectionId));
+    await db.update(accountReads).set({ outcome: "running", accountCount: null, finishedAt: null }).where(eq(accountReads.connectionId, connectionId));
+
+    let commit!: () => void;
+    const committing = new Promise<void>((resolve) => (commit = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    // The read finishing: it holds account_reads (so the overview waits there, after reading the
+    // accounts), stores the accounts and marks the read succeeded, then commits.
+    const read = db.transaction(async (tx) => {
+      await tx.execute(sql`lock table account_reads in access exclusive mode`);
+      locked();
+      await committing;
+      await tx.insert(providerAccounts).values(stored);
+      await tx.update(accountReads).set({ outcome: "succeeded", accountCount: stored.length, finishedAt: new Date() }).where(eq(accountReads.connectionId, connectionId));
+    });
+    await isLocked;
+    const overview = accountsOverviewForUser({ userId });
+    await expect
+      .poll(async () => {
+        const rows = await db.execute(sql`select count(*)::int as n from pg_locks l join pg_class c on c.oid = l.relation where c.relname = 'account_reads' and not l.granted`);
+        return (rows as unknown as { rows?: { n: number }[] }).rows?.[0]?.n ?? (rows as unknown as { n: number }[])[0]?.n;
+      })
+      .toBeGreaterThan(0);
+    commit();
+    await read;
+    const seen = await overview;
+    const accounts = seen.accounts.get(connectionId) ?? [];
+    const outcome = seen.latestReads.get(connectionId)?.outcome;
+    // Never "succeeded" beside the accounts from before the read (none: "reported no accounts").
+    expect([outcome, accounts.length]).toEqual(outcome === "succeeded" ? ["succeeded", stored.length] : ["running", 0]);
+    expect(outcome).toBe("running");
   });
 });
