@@ -29,6 +29,7 @@ export function ConnectionAccounts({
   accounts,
   latestRead,
   connectedAt,
+  timeZone,
 }: {
   connectionId: string;
   label: string;
@@ -38,6 +39,8 @@ export function ConnectionAccounts({
   accounts: ProviderAccount[];
   latestRead: AccountRead | undefined;
   connectedAt: Date | null;
+  /** The reader's zone (lib/people/time-zone.ts); UTC when absent. */
+  timeZone?: string;
 }) {
   if (!readsAccounts) {
     return <p className="mt-3 text-sm text-zinc-600">{providerName} has no accounts to show in Ledgerlink.</p>;
@@ -56,7 +59,7 @@ export function ConnectionAccounts({
       ) : null}
       {latestRead?.outcome === "failed" ? (
         <p role="alert" className="mt-1 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          Could not read accounts{latestRead.finishedAt ? ` (${formatDateTime(latestRead.finishedAt)})` : ""}. {accountReadFailureText(latestRead.reason)}
+          Could not read accounts{latestRead.finishedAt ? ` (${formatDateTime(latestRead.finishedAt, { timeZone })})` : ""}. {accountReadFailureText(latestRead.reason)}
           {accounts.length > 0 ? " The list below is from the last good read." : ""}
         </p>
       ) : null}
@@ -82,7 +85,7 @@ export function ConnectionAccounts({
                 {account.availableBalance !== null ? (
                   <span className="text-zinc-600"> · {money(account.availableBalance, account.currency)} available</span>
                 ) : null}
-                <span className="block text-xs text-zinc-500">as of {formatDateTime(account.balanceAsOf ?? account.readAt)}</span>
+                <span className="block text-xs text-zinc-500">as of {formatDateTime(account.balanceAsOf ?? account.readAt, { timeZone })}</span>
               </span>
             </li>
           ))}

@@ -67,6 +67,7 @@ export function ConnectionCard({
         accounts={accounts}
         latestRead={latestRead}
         connectedAt={connection.connectedAt}
+        timeZone={timeZone}
       />
       <div className="mt-4 space-y-2">
         <RenameConnectionForm connectionId={connection.id} alias={connection.alias} label={label} />

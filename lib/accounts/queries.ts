@@ -135,15 +135,20 @@ export async function accountsOverviewForUser({ userId }: { userId: string }): P
   latestReads: Map<string, AccountRead>;
 }> {
   const db = await getDb();
-  const [accountRows, readRows] = await Promise.all([
-    db.select().from(providerAccounts).where(eq(providerAccounts.userId, userId)).orderBy(asc(providerAccounts.position)),
-    // Latest read per connection, by Postgres' DISTINCT ON.
-    db
-      .selectDistinctOn([accountReads.connectionId])
-      .from(accountReads)
-      .where(eq(accountReads.userId, userId))
-      .orderBy(accountReads.connectionId, desc(accountReads.startedAt)),
-  ]);
+  // One snapshot for both: read apart, a read that committed between them showed "succeeded"
+  // beside the accounts from before it (none, on a first read: "reported no accounts").
+  const [accountRows, readRows] = await db.transaction(
+    async (tx) => [
+      await tx.select().from(providerAccounts).where(eq(providerAccounts.userId, userId)).orderBy(asc(providerAccounts.position)),
+      // Latest read per connection, by Postgres' DISTINCT ON.
+      await tx
+        .selectDistinctOn([accountReads.connectionId])
+        .from(accountReads)
+        .where(eq(accountReads.userId, userId))
+        .orderBy(accountReads.connectionId, desc(accountReads.startedAt)),
+    ] as const,
+    { isolationLevel: "repeatable read", accessMode: "read only" },
+  );
   const accounts = new Map<string, ProviderAccount[]>();
   for (const row of accountRows) accounts.set(row.connectionId, [...(accounts.get(row.connectionId) ?? []), row]);
   return { accounts, latestReads: new Map(readRows.map((row) => [row.connectionId, row])) };

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { listAccountReadsForUser } from "@/lib/accounts/queries";
+import { accountsOverviewForUser, listAccountReadsForUser } from "@/lib/accounts/queries";
 import { readAccounts } from "@/lib/accounts/read-accounts";
 import { completeConnect } from "@/lib/connections/complete-connect";
 import { disconnectConnection } from "@/lib/connections/disconnect";
@@ -75,6 +75,22 @@ async function invalidateStoredAccessToken(connectionId: string) {
     .update(providerConnections)
     .set({ accessTokenEnc: sealConnectionToken(connectionId, "access_token", `stale-${connectionId}`) })
     .where(eq(providerConnections.id, connectionId));
+}
+
+/**
+ * The credential scan over what a read left behind: the captured log lines (from the last
+ * `logs.clear()`) and the connection's account rows, against its stored tokens in plaintext.
+ */
+async function expectNoTokenLeft(connectionId: string) {
+  const row = await connection(connectionId);
+  const credentials = {
+    accessToken: openConnectionToken(connectionId, "access_token", row.accessTokenEnc!),
+    refreshToken: openConnectionToken(connectionId, "refresh_token", row.refreshTokenEnc!),
+  };
+  const artifacts = [...(await collectAccountArtifacts({ connectionIds: [connectionId] })), ...(await collectEventArtifacts({ logs: logs.raw }))];
+  expect(artifacts.some((a) => a.source.startsWith("account_reads"))).toBe(true);
+  expect(logs.raw.length).toBeGreaterThan(0);
+  expect(findCredentialLeaks(artifacts, credentials)).toEqual([]);
 }
 
 const counts = async (login: string) => {
@@ -181,7 +197,7 @@ describe("reading accounts", () => {
     ["too_many", "too_many_accounts"],
     ["error", "provider_error"],
     ["rate_limited", "rate_limited"],
-  ] as const)("an accounts API answering %s is refused (%s), logged, and the stored accounts stay", async (mode, reason) => {
+  ] as const)("an accounts API answering %s is refused (%s), logged without a token, and the stored accounts stay", async (mode, reason) => {
     const login = uniqueLogin(`dan-${mode.replace("_", "")}`);
     const { connectionId, userId } = await connect(login);
     const before = await storedAccounts(connectionId);
@@ -194,9 +210,10 @@ describe("reading accounts", () => {
     expect(await storedAccounts(connectionId)).toEqual(before);
     expect((await reads(connectionId)).at(-1)).toEqual(["manual", "failed", reason]);
     expect(logs.lines.find((l) => l.msg === "accounts read failed")).toMatchObject({ reason, connectionId });
+    await expectNoTokenLeft(connectionId);
   });
 
-  test("a slow accounts API times out, and the failure's log line keeps the request's and the read's ids", async () => {
+  test("a slow accounts API times out, and the failure's log line keeps the request's and the read's ids and no token", async () => {
     const login = uniqueLogin("eve");
     const { connectionId, userId } = await connect(login);
     await bank.control().setAccount(login, { tokenEndpoint: "ok", accountsApi: "slow" });
@@ -215,6 +232,7 @@ describe("reading accounts", () => {
     const failed = logs.lines.find((l) => l.msg === "accounts read failed" && l.connectionId === connectionId);
     expect(startedLine).toMatchObject({ requestId, correlationId: expect.any(String) });
     expect(failed).toMatchObject({ requestId, correlationId: startedLine!.correlationId, reason: "timeout" });
+    await expectNoTokenLeft(connectionId);
   });
 
   test("someone else's connection is not read", async () => {
@@ -256,5 +274,44 @@ describe("reading accounts", () => {
     expect(results.map((r) => r.status)).toEqual(["succeeded", "succeeded"]);
     expect(await counts(login)).toMatchObject({ refreshes: 1, unauthorized: before.unauthorized + 2 });
     expect((await connection(connectionId)).status).toBe("active");
+  });
+
+  onPostgres("the card's data is one snapshot: a read that commits while it is fetched is seen whole or not at all", async () => {
+    const { connectionId, userId } = await connect(uniqueLogin("jay"));
+    const db = await getDb();
+    const stored = await storedAccounts(connectionId);
+    // As while a first read runs: no accounts yet, the read still running.
+    await db.delete(providerAccounts).where(eq(providerAccounts.connectionId, connectionId));
+    await db.update(accountReads).set({ outcome: "running", accountCount: null, finishedAt: null }).where(eq(accountReads.connectionId, connectionId));
+
+    let commit!: () => void;
+    const committing = new Promise<void>((resolve) => (commit = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    // The read finishing: it holds account_reads (so the overview waits there, after reading the
+    // accounts), stores the accounts and marks the read succeeded, then commits.
+    const read = db.transaction(async (tx) => {
+      await tx.execute(sql`lock table account_reads in access exclusive mode`);
+      locked();
+      await committing;
+      await tx.insert(providerAccounts).values(stored);
+      await tx.update(accountReads).set({ outcome: "succeeded", accountCount: stored.length, finishedAt: new Date() }).where(eq(accountReads.connectionId, connectionId));
+    });
+    await isLocked;
+    const overview = accountsOverviewForUser({ userId });
+    await expect
+      .poll(async () => {
+        const rows = await db.execute(sql`select count(*)::int as n from pg_locks l join pg_class c on c.oid = l.relation where c.relname = 'account_reads' and not l.granted`);
+        return (rows as unknown as { rows?: { n: number }[] }).rows?.[0]?.n ?? (rows as unknown as { n: number }[])[0]?.n;
+      })
+      .toBeGreaterThan(0);
+    commit();
+    await read;
+    const seen = await overview;
+    const accounts = seen.accounts.get(connectionId) ?? [];
+    const outcome = seen.latestReads.get(connectionId)?.outcome;
+    // Never "succeeded" beside the accounts from before the read (none: "reported no accounts").
+    expect([outcome, accounts.length]).toEqual(outcome === "succeeded" ? ["succeeded", stored.length] : ["running", 0]);
+    expect(outcome).toBe("running");
   });
 });

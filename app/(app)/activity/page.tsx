@@ -93,7 +93,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
           <h2 id="account-reads" className="text-lg font-medium">
             Accounts reads
           </h2>
-          <AccountReadList reads={reads} />
+          <AccountReadList reads={reads} timeZone={zone} />
         </section>
       ) : null}
       <Pager

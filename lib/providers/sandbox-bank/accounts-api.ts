@@ -67,6 +67,8 @@ async function answer({ state, slowResponseMs, shutdown }: AccountsApiOptions, c
   state.recordAccountsRequest(login, "ok");
   const body = sandboxAccountsFor(login);
   switch (mode) {
+    case "empty":
+      return sendJson(ctx, 200, { page: { totalElements: 0 }, accounts: [] });
     case "not_json":
       ctx.status = 200;
       ctx.type = "application/json";

@@ -297,4 +297,12 @@ describe("accounts API (GET /fdx/v6/accounts)", () => {
     await set("not_json");
     await expect((await accounts(tokens.accessToken)).json()).rejects.toThrow();
   });
+
+  it("answers a well-formed list of no accounts on request (empty)", async () => {
+    const tokens = await connect({ username: "fdx-dora" });
+    await control("POST", "/accounts/fdx-dora", { body: JSON.stringify({ tokenEndpoint: "ok", accountsApi: "empty" }) });
+    const answer = await accounts(tokens.accessToken);
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ page: { totalElements: 0 }, accounts: [] });
+  });
 });

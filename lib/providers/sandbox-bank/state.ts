@@ -4,9 +4,10 @@ export type TokenEndpointMode = (typeof TOKEN_ENDPOINT_MODES)[number];
 
 /**
  * How `GET /fdx/v6/accounts` answers for one account: normally, with a failure, or with one
- * of the malformed bodies the app must refuse (for tests and for trying the card's states).
+ * of the malformed bodies the app must refuse, or well-formed with no accounts at all (`empty`)
+ * (for tests and for trying the card's states).
  */
-export const ACCOUNTS_API_MODES = ["ok", "error", "rate_limited", "slow", "not_json", "missing_fields", "string_balances", "too_many"] as const;
+export const ACCOUNTS_API_MODES = ["ok", "empty", "error", "rate_limited", "slow", "not_json", "missing_fields", "string_balances", "too_many"] as const;
 export type AccountsApiMode = (typeof ACCOUNTS_API_MODES)[number];
 
 export interface AccountSettings {
