@@ -1,18 +1,22 @@
 /**
- * The schemas are built when the module loads. Each test imports the module afresh (modules
- * reset before each test), so a schema broken at load time fails the tests rather than the
- * file's import, and per-test coverage in a mutation run counts every test here as covering
- * the schema definitions (README, "Mutation testing").
+ * The schemas are built when the module loads. Each test loads its own instance of the module
+ * (a distinct `?instance=` import; its dependencies stay shared), so a schema broken at load
+ * time fails the tests rather than the file's import, and per-test coverage in a mutation run
+ * counts these tests as covering the schema definitions (README, "Mutation testing").
  */
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+
+// Also imported statically: `vitest --related` (how mutation runs pick test files) follows
+// static imports only.
+import "./audit-metadata";
 
 import type { AuditLog } from "../db/schema";
 
-beforeEach(() => {
-  vi.resetModules();
-});
-
-const load = () => import("./audit-metadata");
+let instances = 0;
+function load() {
+  instances += 1;
+  return import(/* @vite-ignore */ `./audit-metadata.ts?instance=${instances}`) as Promise<typeof import("./audit-metadata")>;
+}
 
 const common = { providerName: "Acme Bank", requestId: "req-1" };
 
