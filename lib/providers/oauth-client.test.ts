@@ -505,3 +505,33 @@ describe("token lifetimes as providers send them", () => {
     expect(await refreshWith({})).toMatchObject({ refreshToken: null, accessTokenExpiresAt: null, refreshTokenExpiresAt: null, scope: null });
   });
 });
+
+describe("iss, with and without a configured issuer", () => {
+  it("ignores iss when no issuer is configured: there is nothing to compare it with", async () => {
+    const explicit = sandbox({
+      slug: "sandbox-explicit-any-iss",
+      issuer: undefined,
+      authorizationEndpoint: `${bank.issuer}/auth`,
+      tokenEndpoint: `${bank.issuer}/token`,
+    });
+    const { callbackUrl, state, codeVerifier } = await authorize(explicit);
+    const otherIss = new URL(callbackUrl);
+    otherIss.searchParams.set("iss", "https://elsewhere.example");
+    await expect(
+      exchangeAuthorizationCode(explicit, { callbackUrl: otherIss, expectedState: state, codeVerifier, redirectUri: REDIRECT_URI }),
+    ).resolves.toMatchObject({ accessToken: expect.any(String) });
+  });
+
+  it("refuses a missing iss itself when the issuer announces it, before any token request", async () => {
+    const { callbackUrl, state, codeVerifier } = await authorize(sandbox());
+    const withoutIss = new URL(callbackUrl);
+    withoutIss.searchParams.delete("iss");
+    const error = await expectFlowError(
+      exchangeAuthorizationCode(sandbox(), { callbackUrl: withoutIss, expectedState: state, codeVerifier, redirectUri: REDIRECT_URI }),
+      "invalid_state",
+    );
+    expect(error.phase).toBe("authorization");
+    const stats = (await control("GET", "/stats")) as SandboxStats;
+    expect(stats.tokenRequests.byAccount.alice).toBeUndefined();
+  });
+});
