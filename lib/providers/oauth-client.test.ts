@@ -403,3 +403,135 @@ async function closedPort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+describe("which step a failure belongs to", () => {
+  it("names the step whose provider set-up failed: authorization, code exchange or refresh", async () => {
+    const down = sandbox({ slug: "down-everywhere", issuer: `http://127.0.0.1:${await closedPort()}` });
+    const authorizing = await expectFlowError(createAuthorizationRequest(down, { redirectUri: REDIRECT_URI }), "provider_unavailable");
+    expect(authorizing.phase).toBe("authorization");
+    const exchanging = await expectFlowError(
+      exchangeAuthorizationCode(down, {
+        callbackUrl: new URL(`${REDIRECT_URI}?code=c&state=s`),
+        expectedState: "s",
+        codeVerifier: "v",
+        redirectUri: REDIRECT_URI,
+      }),
+      "provider_unavailable",
+    );
+    expect(exchanging.phase).toBe("code_exchange");
+    const refreshing = await expectFlowError(refreshAccessToken(down, "some-refresh-token"), "network_error");
+    expect(refreshing).toMatchObject({ phase: "refresh", needsUserAction: false });
+  });
+
+  it("blames the authorization response, not the exchange, for a bad state, an error or a missing code", async () => {
+    const { callbackUrl, state, codeVerifier } = await authorize(sandbox());
+    const exchange = (url: URL) =>
+      exchangeAuthorizationCode(sandbox(), { callbackUrl: url, expectedState: state, codeVerifier, redirectUri: REDIRECT_URI });
+    const edited = (edit: (params: URLSearchParams) => void) => {
+      const url = new URL(callbackUrl);
+      edit(url.searchParams);
+      return url;
+    };
+    expect((await expectFlowError(exchange(edited((p) => p.set("state", "forged"))), "invalid_state")).phase).toBe("authorization");
+    expect((await expectFlowError(exchange(edited((p) => p.delete("code"))), "oauth_error")).phase).toBe("authorization");
+    expect((await expectFlowError(exchange(edited((p) => p.set("code", ""))), "oauth_error")).phase).toBe("authorization");
+    const denied = await expectFlowError(exchange(edited((p) => p.set("error", "access_denied"))), "user_cancelled");
+    expect(denied.phase).toBe("authorization");
+    const stats = (await control("GET", "/stats")) as SandboxStats;
+    expect(stats.tokenRequests.byAccount.alice).toBeUndefined();
+  });
+
+  it("accepts a response without iss from an issuer that does not announce it (explicit endpoints)", async () => {
+    const explicit = sandbox({
+      slug: "sandbox-explicit-no-iss",
+      authorizationEndpoint: `${bank.issuer}/auth`,
+      tokenEndpoint: `${bank.issuer}/token`,
+    });
+    const { callbackUrl, state, codeVerifier } = await authorize(explicit);
+    const withoutIss = new URL(callbackUrl);
+    withoutIss.searchParams.delete("iss");
+    await expect(
+      exchangeAuthorizationCode(explicit, { callbackUrl: withoutIss, expectedState: state, codeVerifier, redirectUri: REDIRECT_URI }),
+    ).resolves.toMatchObject({ accessToken: expect.any(String) });
+  });
+
+  it("reports revocation as failed, without throwing, when the provider cannot be set up", async () => {
+    const down = sandbox({ slug: "down-revocation", issuer: `http://127.0.0.1:${await closedPort()}` });
+    expect(await revokeToken(down, "token", "refresh_token")).toBe("failed");
+    expect(await revokeToken(sandbox({ slug: "evil-revocation", issuer: "http://bank.example" }), "token", "access_token")).toBe("failed");
+  });
+});
+
+describe("token lifetimes as providers send them", () => {
+  /** A token endpoint that answers every refresh with `body`. */
+  async function tokenEndpoint(body: Record<string, unknown>) {
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
+      response.end(JSON.stringify({ access_token: "at-stub", token_type: "Bearer", ...body }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    return { server, provider: sandbox({ slug: `stub-${port}`, issuer: undefined, authorizationEndpoint: `http://127.0.0.1:${port}/auth`, tokenEndpoint: `http://127.0.0.1:${port}/token` }) };
+  }
+
+  async function refreshWith(body: Record<string, unknown>): Promise<TokenSet> {
+    const { server, provider } = await tokenEndpoint(body);
+    try {
+      return await refreshAccessToken(provider, "rt-stub");
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  it("turns seconds into instants, numbers or digit strings alike", async () => {
+    vi.useFakeTimers({ now: new Date("2026-12-01T10:00:00Z"), toFake: ["Date"] });
+    const tokens = await refreshWith({ expires_in: 3600, refresh_token: "rt-next", refresh_token_expires_in: "86400", scope: "accounts" });
+    expect(tokens).toEqual({
+      accessToken: "at-stub",
+      refreshToken: "rt-next",
+      accessTokenExpiresAt: new Date("2026-12-01T11:00:00Z"),
+      refreshTokenExpiresAt: new Date("2026-12-02T10:00:00Z"),
+      scope: "accounts",
+      tokenType: "bearer",
+    });
+    expect((await refreshWith({ expires_in: 0, refresh_token_expires_in: 0 })).refreshTokenExpiresAt).toEqual(new Date("2026-12-01T10:00:00Z"));
+  });
+
+  it("keeps no expiry it cannot read, and no refresh token or scope that was not sent", async () => {
+    for (const refresh_token_expires_in of ["-5", "1e3", "3600s", " 60", "", -5, null, true, "Infinity", "9".repeat(400)]) {
+      const tokens = await refreshWith({ expires_in: 60, refresh_token_expires_in });
+      expect(tokens.refreshTokenExpiresAt, JSON.stringify(refresh_token_expires_in)).toBeNull();
+    }
+    expect(await refreshWith({})).toMatchObject({ refreshToken: null, accessTokenExpiresAt: null, refreshTokenExpiresAt: null, scope: null });
+  });
+});
+
+describe("iss, with and without a configured issuer", () => {
+  it("ignores iss when no issuer is configured: there is nothing to compare it with", async () => {
+    const explicit = sandbox({
+      slug: "sandbox-explicit-any-iss",
+      issuer: undefined,
+      authorizationEndpoint: `${bank.issuer}/auth`,
+      tokenEndpoint: `${bank.issuer}/token`,
+    });
+    const { callbackUrl, state, codeVerifier } = await authorize(explicit);
+    const otherIss = new URL(callbackUrl);
+    otherIss.searchParams.set("iss", "https://elsewhere.example");
+    await expect(
+      exchangeAuthorizationCode(explicit, { callbackUrl: otherIss, expectedState: state, codeVerifier, redirectUri: REDIRECT_URI }),
+    ).resolves.toMatchObject({ accessToken: expect.any(String) });
+  });
+
+  it("refuses a missing iss itself when the issuer announces it, before any token request", async () => {
+    const { callbackUrl, state, codeVerifier } = await authorize(sandbox());
+    const withoutIss = new URL(callbackUrl);
+    withoutIss.searchParams.delete("iss");
+    const error = await expectFlowError(
+      exchangeAuthorizationCode(sandbox(), { callbackUrl: withoutIss, expectedState: state, codeVerifier, redirectUri: REDIRECT_URI }),
+      "invalid_state",
+    );
+    expect(error.phase).toBe("authorization");
+    const stats = (await control("GET", "/stats")) as SandboxStats;
+    expect(stats.tokenRequests.byAccount.alice).toBeUndefined();
+  });
+});
