@@ -11,16 +11,20 @@ test("with nothing configured, a newcomer signs in through the development mailb
 
   const email = `newcomer-${Date.now()}@example.com`;
   // `next dev` compiles the page and its server action on first use: let it settle first.
+  // (It also reloads the page when files under the project change, e.g. a git commit in
+  // another terminal: then the form is filled in again.)
   await page.goto("/signin");
-  await page.waitForLoadState("networkidle");
-  await page.getByLabel("Email address").fill(email);
-  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
-  await expect(page).toHaveURL(/\/signin\/check-email/, { timeout: 120_000 });
+  await expect(async () => {
+    await page.waitForLoadState("networkidle");
+    await page.getByLabel("Email address").fill(email);
+    await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+    await expect(page).toHaveURL(/\/signin\/check-email/, { timeout: 30_000 });
+  }).toPass({ timeout: 180_000 });
 
   const response = await page.goto("/dev/mailbox");
   expect(response?.headers()["content-security-policy"]).toMatch(/script-src[^;]*'nonce-/);
   await expect(page.getByRole("heading", { name: "Development mailbox" })).toBeVisible();
-  await page.getByRole("link", { name: new RegExp(`Sign in to Ledgerlink.*To ${email.replace(/[.]/g, "\\.")}`) }).click();
+  await page.getByRole("link", { name: new RegExp(`Sign in to Ledgerlink.*To ${email.replace(/[.]/g, "\\.")}`) }).first().click();
   await expect(page.getByRole("heading", { name: "Sign in to Ledgerlink" })).toBeVisible();
 
   // The HTML preview renders inside its sandboxed frame, and its link signs the newcomer in.
