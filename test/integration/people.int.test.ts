@@ -66,13 +66,16 @@ describe("rename a connection", () => {
 });
 
 describe("time zone", () => {
-  test("an unknown zone is stored as UTC and reported", async () => {
+  test("an unknown zone stores nothing and is reported; a known one is stored", async () => {
     const user = await createTestUser();
-    expect(await saveTimeZone({ userId: user.id, zone: "Mars/Olympus_Mons" })).toEqual({ zone: "UTC", unknown: "Mars/Olympus_Mons" });
-    expect(await saveTimeZone({ userId: user.id, zone: "europe/paris" })).toEqual({ zone: "Europe/Paris", unknown: null });
     const db = await getDb();
-    const [row] = await db.select({ timeZone: users.timeZone }).from(users).where(eq(users.id, user.id));
-    expect(row!.timeZone).toBe("Europe/Paris");
+    const stored = async () => (await db.select({ timeZone: users.timeZone }).from(users).where(eq(users.id, user.id)))[0]!.timeZone;
+    expect(await saveTimeZone({ userId: user.id, zone: "Mars/Olympus_Mons" })).toEqual({ zone: "UTC", unknown: "Mars/Olympus_Mons" });
+    expect(await stored()).toBeNull();
+    expect(await saveTimeZone({ userId: user.id, zone: "europe/paris" })).toEqual({ zone: "Europe/Paris", unknown: null });
+    expect(await stored()).toBe("Europe/Paris");
+    expect(await saveTimeZone({ userId: user.id, zone: "Mars/Olympus_Mons" })).toMatchObject({ unknown: "Mars/Olympus_Mons" });
+    expect(await stored()).toBe("Europe/Paris");
   });
 });
 
