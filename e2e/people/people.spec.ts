@@ -209,10 +209,10 @@ test("a revocation the bank refuses shows as failed, with what to do, under Past
 
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
-  await signIn(admin, e2eAdminEmail, { returnTo: `/admin/audit?user=${encodeURIComponent(email)}&workflow=disconnect` });
+  await signIn(admin, e2eAdminEmail, { returnTo: "/admin/audit" });
   await expect
     .poll(async () => {
-      await admin.reload();
+      await admin.goto(`/admin/audit?user=${encodeURIComponent(email)}&workflow=disconnect`);
       return admin.locator("[data-correlation-id]").count();
     })
     .toBeGreaterThan(0);

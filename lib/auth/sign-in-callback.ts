@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, or, sql } from "drizzle-orm";
+import { and, eq, isNotNull, or } from "drizzle-orm";
 
 import { getDb } from "../db/client";
 import { users } from "../db/schema";
@@ -11,7 +11,8 @@ export const DELETED_EMAIL_DOMAIN = "@deleted.invalid";
 export async function isDeletedAccount({ id, email }: { id?: string | null; email?: string | null }): Promise<boolean> {
   if (email?.trim().toLowerCase().endsWith(DELETED_EMAIL_DOMAIN)) return true;
   const byId = id ? eq(users.id, id) : undefined;
-  const byEmail = email ? sql`lower(${users.email}) = ${email.trim().toLowerCase()}` : undefined;
+  // Addresses are stored as normalizeSignInEmail leaves them (lower case): the unique index answers.
+  const byEmail = email ? eq(users.email, email.trim().toLowerCase()) : undefined;
   if (!byId && !byEmail) return false;
   const db = await getDb();
   const [row] = await db
