@@ -7,7 +7,7 @@ import { connectAtSandboxBank, downloadText, parseCsv } from "../admin/audit-hel
 import { bankControl } from "../support/connections";
 import { sql } from "../support/db";
 import { e2eAdminEmail, e2eEnv, E2E_PORTS } from "../support/e2e-env";
-import { waitForEmails } from "../support/mailbox";
+import { listEmails, waitForEmails } from "../support/mailbox";
 import { signIn, uniqueEmail } from "../support/sign-in";
 
 const smtpControl = `http://127.0.0.1:${E2E_PORTS.smtpHttp}`;
@@ -323,6 +323,15 @@ test("an account is deleted: grants revoked at the bank, email gone, audit rows 
   await expect
     .poll(async () => (await sql<{ n: number }[]>`select count(*)::int as n from audit_logs where user_id = ${user.id}`)[0]!.n)
     .toBeGreaterThan(before);
+  // The deleted account's placeholder address gets no sign-in link (Auth.js's signIn callback refuses it).
+  await sql`delete from rate_limits where key = ${`sign-in:${row!.email}`}`;
+  await page.goto("/signin");
+  await page.getByLabel("Email address").fill(row!.email);
+  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText("We could not send a sign-in link to that address.");
+  await expect(page).not.toHaveURL(/check-email/);
+  expect((await listEmails()).filter((m) => m.to.includes(row!.email))).toHaveLength(0);
+
   const verified = execFileSync("npx", ["tsx", "scripts/audit-verify.ts"], { env: { ...process.env, ...e2eEnv }, encoding: "utf8" });
   // execFileSync throws on a non-zero exit: the chain and the newest checkpoint hold.
   const summary = verified.split("\n").find((line) => line.startsWith('{"ok":'));

@@ -58,6 +58,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
       // An expired or reused link is the user's everyday mistake, not a server error.
       error: (error) => {
         if (error.name === "Verification") return getLogger().info("sign-in link expired or already used");
+        // signInCallback's refusal of a deleted account: expected, not a server error.
+        if (error.name === "AccessDenied") return getLogger().info("sign-in refused: deleted account");
         // What normalizeIdentifier throws: a bad address is the visitor's doing, not ours.
         if (error instanceof InvalidSignInEmail) {
           return getLogger().info("sign-in link refused: not exactly one email address");
