@@ -49,6 +49,7 @@ export function AuditRunDetails({ run, timeZone, tz }: { run: AuditRun; timeZone
                       <OutcomeBadge outcome={event.outcome} />
                     </div>
                     <div className="font-mono text-zinc-500">{event.action}</div>
+                    <RevocationLine metadata={event.metadata} providerName={run.providerName} />
                     <div className="font-mono text-zinc-500" title="Event id">
                       {event.eventId}
                     </div>
@@ -94,6 +95,32 @@ export function AuditRunDetails({ run, timeZone, tz }: { run: AuditRun; timeZone
         )}
       </section>
     </div>
+  );
+}
+
+/** The bank's answer to a disconnect's revocation, in words (the same value is in the metadata beside it). */
+export function revocationOutcomeText(outcome: unknown, providerName: string): string | null {
+  switch (outcome) {
+    case "revoked":
+      return `Revocation: access revoked at ${providerName}`;
+    case "unsupported":
+      return `Revocation: ${providerName} offers no revocation; the user was told to remove access in the bank's settings`;
+    case "failed":
+      return `Revocation failed at ${providerName}; the keys were deleted and the user was told to remove access in the bank's settings`;
+    case "no_credentials":
+      return "Revocation: nothing to revoke (no access was held)";
+    default:
+      return null;
+  }
+}
+
+function RevocationLine({ metadata, providerName }: { metadata: Record<string, unknown> | null; providerName: string }) {
+  const text = revocationOutcomeText(metadata?.revocationOutcome, providerName);
+  if (!text) return null;
+  return (
+    <p data-testid="revocation-outcome" className={metadata?.revocationOutcome === "failed" ? "font-medium text-red-800" : "text-zinc-800"}>
+      {text}
+    </p>
   );
 }
 

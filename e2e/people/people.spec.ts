@@ -7,7 +7,7 @@ import { connectAtSandboxBank, downloadText, parseCsv } from "../admin/audit-hel
 import { bankControl } from "../support/connections";
 import { sql } from "../support/db";
 import { e2eAdminEmail, e2eEnv, E2E_PORTS } from "../support/e2e-env";
-import { waitForEmails } from "../support/mailbox";
+import { listEmails, waitForEmails } from "../support/mailbox";
 import { signIn, uniqueEmail } from "../support/sign-in";
 
 const smtpControl = `http://127.0.0.1:${E2E_PORTS.smtpHttp}`;
@@ -191,6 +191,59 @@ test("a connection is renamed, then disconnected; it stays under Past connection
   await expectAccessible(page);
 });
 
+test("a revocation the bank refuses shows as failed, with what to do, under Past connections and on the admin timeline", async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  const email = uniqueEmail("revoke-fails");
+  const login = `revoke-fails-${Date.now()}`;
+  await signIn(page, email);
+  await connectAtSandboxBank(page, { login });
+  await bankControl.setAccount(login, { tokenEndpoint: "ok", revocationEndpoint: "unavailable" });
+  const card = page.getByRole("listitem", { name: "Sandbox Bank" });
+  await card.getByRole("button", { name: /^Disconnect/ }).click();
+  await card.getByRole("button", { name: "Yes, disconnect" }).click();
+  await expect(page.getByRole("main").getByText("Sandbox Bank disconnected.")).toBeVisible();
+  await page.getByText(/Past connections/).click();
+  const past = page.getByRole("listitem", { name: "Past: Sandbox Bank" });
+  await expect(past).toContainText("Revocation at the bank failed");
+  await expect(past).toContainText("Remove Ledgerlink from the connected apps in your Sandbox Bank settings.");
+
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signIn(admin, e2eAdminEmail, { returnTo: "/admin/audit" });
+  await expect
+    .poll(async () => {
+      await admin.goto(`/admin/audit?user=${encodeURIComponent(email)}&workflow=disconnect`);
+      return admin.locator("[data-correlation-id]").count();
+    })
+    .toBeGreaterThan(0);
+  await admin.locator("[data-correlation-id] summary").first().click();
+  await expect(admin.getByTestId("revocation-outcome")).toContainText("Revocation failed at Sandbox Bank");
+  await adminContext.close();
+});
+
+test("a browser zone we do not recognise stores nothing, and /settings names it and asks for a choice", async ({ page }) => {
+  test.setTimeout(90_000);
+  // Playwright cannot give the browser an unknown timezoneId; the page's own Intl is told one instead.
+  await page.addInitScript(() => {
+    const resolved = Intl.DateTimeFormat.prototype.resolvedOptions;
+    Intl.DateTimeFormat.prototype.resolvedOptions = function (this: Intl.DateTimeFormat) {
+      return { ...resolved.call(this), timeZone: "Mars/Olympus_Mons" };
+    };
+  });
+  const email = uniqueEmail("zone-unknown");
+  await signIn(page, email);
+  await page.goto("/settings");
+  await expect(page.getByTestId("unrecognised-time-zone")).toContainText("Your browser’s zone (Mars/Olympus_Mons) is not recognised; times are shown in UTC.");
+  await expect(page.getByTestId("current-time-zone")).toContainText("UTC");
+  expect((await userByEmail(email))?.timeZone).toBeNull();
+  await page.getByRole("combobox", { name: "Time zone" }).selectOption("Asia/Tokyo");
+  await page.getByRole("button", { name: "Save time zone" }).click();
+  await expect(page.getByRole("main").getByRole("status")).toContainText("Asia/Tokyo");
+  await page.reload();
+  await expect(page.getByTestId("unrecognised-time-zone")).toHaveCount(0);
+  await expect.poll(async () => (await userByEmail(email))?.timeZone).toBe("Asia/Tokyo");
+});
+
 test("another device is listed and signed out; the sign-in and sign-out show in the activity", async ({ page, browser }) => {
   test.setTimeout(150_000);
   const email = uniqueEmail("devices");
@@ -270,6 +323,15 @@ test("an account is deleted: grants revoked at the bank, email gone, audit rows 
   await expect
     .poll(async () => (await sql<{ n: number }[]>`select count(*)::int as n from audit_logs where user_id = ${user.id}`)[0]!.n)
     .toBeGreaterThan(before);
+  // The deleted account's placeholder address gets no sign-in link (Auth.js's signIn callback refuses it).
+  await sql`delete from rate_limits where key = ${`sign-in:${row!.email}`}`;
+  await page.goto("/signin");
+  await page.getByLabel("Email address").fill(row!.email);
+  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText("We could not send a sign-in link to that address.");
+  await expect(page).not.toHaveURL(/check-email/);
+  expect((await listEmails()).filter((m) => m.to.includes(row!.email))).toHaveLength(0);
+
   const verified = execFileSync("npx", ["tsx", "scripts/audit-verify.ts"], { env: { ...process.env, ...e2eEnv }, encoding: "utf8" });
   // execFileSync throws on a non-zero exit: the chain and the newest checkpoint hold.
   const summary = verified.split("\n").find((line) => line.startsWith('{"ok":'));
@@ -281,11 +343,13 @@ test("an admin retries a failed email once the SMTP server is back; non-admins g
   const email = uniqueEmail("smtpdown");
   await signIn(page, email);
   await fetch(`${smtpControl}/refuse`, { method: "POST" });
+  let user: { id: string } | undefined;
   try {
     await connectAtSandboxBank(page, { login: `smtpdown-${Date.now()}` });
-    const user = (await userByEmail(email))!;
+    user = (await userByEmail(email))!;
+    const userId = user.id;
     await expect
-      .poll(async () => (await sql<{ status: string }[]>`select status from email_deliveries where user_id = ${user.id} and subject = 'Sandbox Bank connected'`)[0]?.status)
+      .poll(async () => (await sql<{ status: string }[]>`select status from email_deliveries where user_id = ${userId} and subject = 'Sandbox Bank connected'`)[0]?.status)
       .toBe("retrying");
   } finally {
     await fetch(`${smtpControl}/accept`, { method: "POST" });
@@ -303,8 +367,13 @@ test("an admin retries a failed email once the SMTP server is back; non-admins g
   // Sent: the item leaves the list (re-rendered after the action).
   await expect(admin.getByRole("listitem", { name: "Email: Sandbox Bank connected" })).toHaveCount(0);
   await waitForEmails(email, { subject: "Sandbox Bank connected" });
-  const [audited] = await sql<{ n: number }[]>`select count(*)::int as n from audit_logs where action = 'operation_retried'`;
-  expect(audited!.n).toBeGreaterThan(0);
+  // One audit row, by this admin, for this email, saying it was sent.
+  const adminId = (await userByEmail(e2eAdminEmail))!.id;
+  const [delivery] = await sql<{ id: string }[]>`select id from email_deliveries where user_id = ${user!.id} and subject = 'Sandbox Bank connected'`;
+  const audited = await sql<{ result: string }[]>`
+    select metadata->>'result' as result from audit_logs
+    where action = 'operation_retried' and user_id = ${adminId} and metadata->>'target' = ${`email:${delivery!.id}`}`;
+  expect(audited.map((r) => r.result)).toEqual(["sent"]);
   await adminContext.close();
 });
 

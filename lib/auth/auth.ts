@@ -12,7 +12,7 @@ import { env } from "../env";
 import { getLogger } from "../logger";
 import { InvalidSignInEmail, normalizeSignInEmail } from "./normalize-sign-in-email";
 import { sendSignInEmail } from "./send-sign-in-email";
-import { allowSignInEmail, SIGN_IN_RATE_LIMITED_PATH } from "./sign-in-rate-limit";
+import { signInCallback } from "./sign-in-callback";
 import { recordSignOut, withSessionDevices } from "./with-session-devices";
 
 declare module "next-auth" {
@@ -58,6 +58,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
       // An expired or reused link is the user's everyday mistake, not a server error.
       error: (error) => {
         if (error.name === "Verification") return getLogger().info("sign-in link expired or already used");
+        // signInCallback's refusal of a deleted account: expected, not a server error.
+        if (error.name === "AccessDenied") return getLogger().info("sign-in refused: deleted account");
         // What normalizeIdentifier throws: a bad address is the visitor's doing, not ours.
         if (error instanceof InvalidSignInEmail) {
           return getLogger().info("sign-in link refused: not exactly one email address");
@@ -68,12 +70,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
       debug: () => {},
     },
     callbacks: {
-      // Runs before a link is made and mailed, on every path that asks for one (the
-      // server action and Auth.js's own endpoint alike): the rate limit lives here.
-      async signIn({ user, email }) {
-        if (!email?.verificationRequest) return true;
-        return (await allowSignInEmail(user.email ?? "")) ? true : SIGN_IN_RATE_LIMITED_PATH;
-      },
+      // Before a link is mailed and when it is followed: refuses deleted accounts, limits links.
+      signIn: signInCallback,
       // With database sessions Auth.js passes the adapter's row (sessionToken included) as
       // `session`: whatever this returns is what /api/auth/session serves to any script on
       // the page. The user and the expiry only; the token stays in its HttpOnly cookie.

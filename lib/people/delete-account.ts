@@ -7,7 +7,7 @@ import "server-only";
  * append-only audit trail is keyed by it. A last email, to the address the account had,
  * confirms the deletion.
  */
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { createElement } from "react";
 
 import { AccountDeletedEmail } from "@/components/emails/account-deleted-email";
@@ -22,6 +22,7 @@ import { renderEmailMessage } from "../email/render-email-message";
 import { dispatchEvent } from "../events/emit";
 import { parseEvent } from "../events/event-schemas";
 import { uuidv7 } from "../db/uuid-v7";
+import { DELETED_EMAIL_DOMAIN } from "../auth/sign-in-callback";
 import { getLogger } from "../logger";
 import { resolveTimeZone } from "./time-zone";
 
@@ -31,9 +32,12 @@ export interface DeleteAccountResult {
   failed: number;
 }
 
+/** The last error of an email cancelled because its recipient deleted the account. */
+export const ACCOUNT_DELETED_ERROR = "Not sent: the account was deleted.";
+
 /** The address a deleted account is left with: unique, and undeliverable by RFC 2606. */
 export function deletedEmail(userId: string): string {
-  return `deleted-${userId}@deleted.invalid`;
+  return `deleted-${userId}${DELETED_EMAIL_DOMAIN}`;
 }
 
 export async function deleteAccount({ userId, confirmEmail }: { userId: string; confirmEmail: string }): Promise<DeleteAccountResult> {
@@ -81,11 +85,14 @@ export async function deleteAccount({ userId, confirmEmail }: { userId: string; 
       .update(users)
       .set({ email: anonymous, name: null, image: null, emailVerified: null, timeZone: null, deletedAt: now })
       .where(eq(users.id, userId));
-    // Sent messages need no address any more; one still retrying keeps it until it is sent or fails.
+    // No message keeps the old address. Sent ones need it no more; one still unsent (pending,
+    // retrying or failed, the last waiting for an admin's "Retry") is cancelled: marked failed
+    // with the reason, so neither the sweep nor /admin/operations sends it later.
+    await tx.update(emailDeliveries).set({ toAddress: anonymous }).where(eq(emailDeliveries.userId, userId));
     await tx
       .update(emailDeliveries)
-      .set({ toAddress: anonymous })
-      .where(and(eq(emailDeliveries.userId, userId), eq(emailDeliveries.status, "sent")));
+      .set({ status: "failed", nextAttemptAt: null, lastError: ACCOUNT_DELETED_ERROR, updatedAt: now })
+      .where(and(eq(emailDeliveries.userId, userId), inArray(emailDeliveries.status, ["pending", "retrying", "failed"])));
   });
   getLogger().info({ userId, disconnected }, "account deleted");
   return { disconnected, failed };

@@ -33,6 +33,18 @@ function canonicalZone(zone: string): string {
   return new Intl.DateTimeFormat("en-GB", { timeZone: zone }).resolvedOptions().timeZone;
 }
 
+/**
+ * The cookie that remembers a zone the browser reported and we did not recognise, so /settings
+ * can say so (nothing is stored for it in the database; times stay in UTC until one is chosen).
+ */
+export const UNRECOGNISED_ZONE_COOKIE = "ll_unrecognised_time_zone";
+
+/** What the unrecognised-zone cookie may hold: a bounded, printable name, or nothing. */
+export function unrecognisedZoneName(value: string | null | undefined): string | null {
+  const cleaned = value?.replace(/[^\x20-\x7e]/g, "").trim().slice(0, MAX_ZONE_LENGTH);
+  return cleaned ? cleaned : null;
+}
+
 /** "Central European Standard Time (Europe/Paris)": the zone named, as /settings shows it. */
 export function describeTimeZone(zone: string, at: Date = new Date()): string {
   const long = new Intl.DateTimeFormat("en-GB", { timeZone: zone, timeZoneName: "long" })

@@ -11,9 +11,10 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { renameConnection } from "@/lib/connections/rename-connection";
 import { getDb } from "@/lib/db/client";
 import { emailDeliveries, providerConnections, users } from "@/lib/db/schema";
-import { deleteAccount } from "@/lib/people/delete-account";
+import { signInCallback } from "@/lib/auth/sign-in-callback";
+import { ACCOUNT_DELETED_ERROR, deleteAccount, deletedEmail } from "@/lib/people/delete-account";
 import { saveTimeZone } from "@/lib/people/save-time-zone";
-import { retryEmail } from "@/lib/operations/retry-work";
+import { retryAllFailed, retryEmail } from "@/lib/operations/retry-work";
 import type { SmtpCapture } from "@/test/support/smtp-capture";
 import { createTestUser } from "@/test/support/test-users";
 import { useSmtpCapture } from "@/test/support/use-smtp-capture";
@@ -65,13 +66,16 @@ describe("rename a connection", () => {
 });
 
 describe("time zone", () => {
-  test("an unknown zone is stored as UTC and reported", async () => {
+  test("an unknown zone stores nothing and is reported; a known one is stored", async () => {
     const user = await createTestUser();
-    expect(await saveTimeZone({ userId: user.id, zone: "Mars/Olympus_Mons" })).toEqual({ zone: "UTC", unknown: "Mars/Olympus_Mons" });
-    expect(await saveTimeZone({ userId: user.id, zone: "europe/paris" })).toEqual({ zone: "Europe/Paris", unknown: null });
     const db = await getDb();
-    const [row] = await db.select({ timeZone: users.timeZone }).from(users).where(eq(users.id, user.id));
-    expect(row!.timeZone).toBe("Europe/Paris");
+    const stored = async () => (await db.select({ timeZone: users.timeZone }).from(users).where(eq(users.id, user.id)))[0]!.timeZone;
+    expect(await saveTimeZone({ userId: user.id, zone: "Mars/Olympus_Mons" })).toEqual({ zone: "UTC", unknown: "Mars/Olympus_Mons" });
+    expect(await stored()).toBeNull();
+    expect(await saveTimeZone({ userId: user.id, zone: "europe/paris" })).toEqual({ zone: "Europe/Paris", unknown: null });
+    expect(await stored()).toBe("Europe/Paris");
+    expect(await saveTimeZone({ userId: user.id, zone: "Mars/Olympus_Mons" })).toMatchObject({ unknown: "Mars/Olympus_Mons" });
+    expect(await stored()).toBe("Europe/Paris");
   });
 });
 
@@ -95,7 +99,81 @@ describe("delete my account", () => {
   });
 });
 
+function deliveryRow(user: { id: string; email: string }, status: "sent" | "failed" | "retrying" | "pending") {
+  return {
+    id: randomUUID(),
+    eventId: randomUUID(),
+    template: "test",
+    userId: user.id,
+    toAddress: user.email,
+    subject: `Retry test ${status} ${randomUUID()}`,
+    messageId: `<${randomUUID()}@test>`,
+    html: "<p>hi</p>",
+    text: "hi",
+    status,
+    attempts: status === "pending" ? 0 : 6,
+  };
+}
+
+describe("a deleted account", () => {
+  test("keeps no address in any email row, and its unsent emails are cancelled", async () => {
+    const user = await createTestUser();
+    const db = await getDb();
+    const rows = (["sent", "failed", "retrying"] as const).map((status) => deliveryRow(user, status));
+    await db.insert(emailDeliveries).values(rows);
+    await deleteAccount({ userId: user.id, confirmEmail: user.email });
+    const after = await db.select().from(emailDeliveries).where(eq(emailDeliveries.userId, user.id));
+    expect(after.length).toBeGreaterThanOrEqual(3);
+    for (const row of after) expect(row.toAddress).toBe(deletedEmail(user.id));
+    const unsent = after.filter((row) => row.id === rows[1]!.id || row.id === rows[2]!.id);
+    expect(unsent.map((row) => [row.status, row.nextAttemptAt, row.lastError])).toEqual([
+      ["failed", null, ACCOUNT_DELETED_ERROR],
+      ["failed", null, ACCOUNT_DELETED_ERROR],
+    ]);
+  });
+
+  test("is skipped by Retry now and Retry all failed, which say so", async () => {
+    const user = await createTestUser();
+    const db = await getDb();
+    // An email that still has the address (written before deletion anonymised rows), and an account marked deleted.
+    const failed = deliveryRow(user, "failed");
+    await db.insert(emailDeliveries).values(failed);
+    await db.update(users).set({ deletedAt: new Date() }).where(eq(users.id, user.id));
+    expect(await retryEmail({ deliveryId: failed.id })).toMatchObject({ status: "account_deleted", message: expect.stringContaining("deleted") });
+    const all = await retryAllFailed();
+    expect(all.message).toMatch(/Skipped \d+ emails? to deleted accounts/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(mail.messages.filter((m) => m.to.includes(user.email))).toHaveLength(0);
+    const [row] = await db.select({ status: emailDeliveries.status }).from(emailDeliveries).where(eq(emailDeliveries.id, failed.id));
+    expect(row!.status).toBe("failed");
+  });
+
+  test("cannot sign in again: not by its placeholder address, nor by a user row marked deleted", async () => {
+    const live = await createTestUser();
+    expect(await signInCallback({ user: { id: live.id, email: live.email } })).toBe(true);
+    const user = await createTestUser();
+    await deleteAccount({ userId: user.id, confirmEmail: user.email });
+    // Asking for a link for the placeholder address (no user id yet), and following an older link.
+    expect(await signInCallback({ user: { email: deletedEmail(user.id) }, email: { verificationRequest: true } })).toBe(false);
+    expect(await signInCallback({ user: { id: user.id, email: deletedEmail(user.id) } })).toBe(false);
+    // Whatever the address, a row with deleted_at set.
+    const other = await createTestUser();
+    const db = await getDb();
+    await db.update(users).set({ deletedAt: new Date() }).where(eq(users.id, other.id));
+    expect(await signInCallback({ user: { id: other.id, email: other.email } })).toBe(false);
+    expect(await signInCallback({ user: { email: other.email.toUpperCase() }, email: { verificationRequest: true } })).toBe(false);
+  });
+});
+
 describe("retry an email", () => {
+  test("a pending email is reported as being sent, not as already sent", async () => {
+    const user = await createTestUser();
+    const db = await getDb();
+    const pending = deliveryRow(user, "pending");
+    await db.insert(emailDeliveries).values(pending);
+    expect(await retryEmail({ deliveryId: pending.id })).toMatchObject({ status: "in_progress", message: expect.stringContaining("being sent") });
+  });
+
   test("an email already sent is not sent again, and the answer says so; a failed one is sent", async () => {
     const user = await createTestUser();
     const db = await getDb();

@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 
@@ -8,14 +9,23 @@ import { validatedActionWithUser } from "@/lib/actions/validated-action";
 import { deleteAccount } from "@/lib/people/delete-account";
 import { saveTimeZone } from "@/lib/people/save-time-zone";
 import { signOutDevice, signOutOtherDevices } from "@/lib/people/session-devices";
+import { UNRECOGNISED_ZONE_COOKIE, unrecognisedZoneName } from "@/lib/people/time-zone";
 
-/** Settings → Time zone, and the browser's first report of its zone (components/time-zone-detector.tsx). */
+/**
+ * Settings → Time zone, and the browser's first report of its zone (components/time-zone-detector.tsx).
+ * A zone we do not know stores nothing: a cookie remembers its name so /settings can say that
+ * times are in UTC and ask for a choice; choosing a known zone clears it.
+ */
 export const updateTimeZone = validatedActionWithUser(z.object({ timeZone: z.string().max(100) }), async ({ timeZone }, user) => {
   const resolved = await saveTimeZone({ userId: user.id, zone: timeZone });
+  const jar = await cookies();
   revalidatePath("/", "layout");
   if (resolved.unknown) {
-    return { status: "error", message: `We do not recognise the time zone “${resolved.unknown}”, so times are shown in UTC.` };
+    const name = unrecognisedZoneName(resolved.unknown) ?? "(empty)";
+    jar.set(UNRECOGNISED_ZONE_COOKIE, name, { httpOnly: true, sameSite: "lax", path: "/", maxAge: 30 * 24 * 60 * 60 });
+    return { status: "error", message: `We do not recognise the time zone “${name}”, so times are shown in UTC. Choose one in Settings.` };
   }
+  jar.delete(UNRECOGNISED_ZONE_COOKIE);
   return { status: "success", message: `Times are now shown in ${resolved.zone}.` };
 });
 

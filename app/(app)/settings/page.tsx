@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
 
 import { PageShell } from "@/components/page-shell";
 import { PageSection } from "@/components/ui/page-section";
@@ -9,7 +10,7 @@ import { requireUser } from "@/lib/auth/guards";
 import { describeDevice } from "@/lib/email/describe-device";
 import { formatDateTime } from "@/lib/format";
 import { listDevices } from "@/lib/people/session-devices";
-import { describeTimeZone, listTimeZones, resolveTimeZone } from "@/lib/people/time-zone";
+import { describeTimeZone, listTimeZones, resolveTimeZone, UNRECOGNISED_ZONE_COOKIE, unrecognisedZoneName } from "@/lib/people/time-zone";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -17,6 +18,8 @@ export const metadata: Metadata = { title: "Settings" };
 export default async function SettingsPage() {
   const user = await requireUser("/settings");
   const { zone, unknown } = resolveTimeZone(user.timeZone);
+  // The browser's zone, when it reported one we do not know and nothing is stored (updateTimeZone).
+  const unrecognised = user.timeZone ? null : unrecognisedZoneName((await cookies()).get(UNRECOGNISED_ZONE_COOKIE)?.value);
   const devices = await listDevices({ userId: user.id });
 
   return (
@@ -36,6 +39,11 @@ export default async function SettingsPage() {
         {unknown ? (
           <p role="note" className="mt-2 text-sm text-amber-900">
             We do not recognise the time zone “{unknown}”, so times are shown in UTC.
+          </p>
+        ) : null}
+        {unrecognised ? (
+          <p role="note" data-testid="unrecognised-time-zone" className="mt-2 text-sm text-amber-900">
+            Your browser&rsquo;s zone ({unrecognised}) is not recognised; times are shown in UTC. Choose your zone below.
           </p>
         ) : null}
         <TimeZoneForm current={zone} zones={listTimeZones()} />

@@ -1,5 +1,6 @@
 "use server";
 
+import { AuthError } from "next-auth";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 
@@ -27,7 +28,16 @@ const schema = z.object({
  */
 export const requestSignInLink = validatedAction(schema, async ({ email, callbackUrl }) => {
   // Auth.js would redirect to its own /api/auth/verify-request hop; go to our page directly.
-  const next = await signIn("nodemailer", { email, redirectTo: safeReturnPath(callbackUrl), redirect: false });
+  let next: unknown;
+  try {
+    next = await signIn("nodemailer", { email, redirectTo: safeReturnPath(callbackUrl), redirect: false });
+  } catch (error) {
+    // The signIn callback refused the address (a deleted account): no link, and no more said.
+    if (error instanceof AuthError && error.type === "AccessDenied") {
+      return { status: "error", message: "We could not send a sign-in link to that address." };
+    }
+    throw error;
+  }
   const error = typeof next === "string" ? new URL(next, "http://localhost").searchParams.get("error") : null;
   if (error === "TooManyRequests") {
     return { status: "error", message: "Several sign-in links were sent recently. Please use the latest one or try again in 15 minutes." };

@@ -5,7 +5,7 @@ import { LOGIN_PATTERN } from "./interaction";
 import { type KoaContext, type KoaMiddleware, sendJson } from "./koa-types";
 import type { SandboxStore } from "./memory-store";
 import { readRequestBody } from "./request-body";
-import { ACCOUNTS_API_MODES, type SandboxState, TOKEN_ENDPOINT_MODES } from "./state";
+import { ACCOUNTS_API_MODES, REVOCATION_ENDPOINT_MODES, type SandboxState, TOKEN_ENDPOINT_MODES } from "./state";
 
 export const CONTROL_PREFIX = "/sandbox/control";
 const BODY_LIMIT = 16 * 1024;
@@ -14,6 +14,7 @@ const accountSettingsSchema = z.object({
   tokenEndpoint: z.enum(TOKEN_ENDPOINT_MODES),
   accessTokenTtlSeconds: z.number().int().positive().optional(),
   accountsApi: z.enum(ACCOUNTS_API_MODES).optional(),
+  revocationEndpoint: z.enum(REVOCATION_ENDPOINT_MODES).optional(),
 });
 
 export interface ControlApiOptions {
@@ -26,7 +27,7 @@ export interface ControlApiOptions {
  * `/sandbox/control/*` — a JSON API for tests and for people trying failures,
  * behind `Authorization: Bearer <controlSecret>`:
  * - `GET  /stats`, `POST /reset`
- * - `GET|POST /accounts/:login` (body `{ tokenEndpoint, accessTokenTtlSeconds?, accountsApi? }`)
+ * - `GET|POST /accounts/:login` (body `{ tokenEndpoint, accessTokenTtlSeconds?, accountsApi?, revocationEndpoint? }`)
  * - `POST /accounts/:login/revoke`
  */
 export function controlApi(options: ControlApiOptions): KoaMiddleware {

@@ -2,13 +2,13 @@
  * A client for the Sandbox Bank's control API (`/sandbox/control`), used by the tests,
  * the benchmarks and anyone who wants to make the bank misbehave on purpose.
  */
-import type { AccountsApiMode, SandboxStats, TokenEndpointMode } from "./state";
+import type { AccountsApiMode, RevocationEndpointMode, SandboxStats, TokenEndpointMode } from "./state";
 
 export interface SandboxControl {
   stats(): Promise<SandboxStats>;
   setAccount(
     login: string,
-    settings: { tokenEndpoint: TokenEndpointMode; accessTokenTtlSeconds?: number; accountsApi?: AccountsApiMode },
+    settings: { tokenEndpoint: TokenEndpointMode; accessTokenTtlSeconds?: number; accountsApi?: AccountsApiMode; revocationEndpoint?: RevocationEndpointMode },
   ): Promise<void>;
   revokeAccount(login: string): Promise<{ revokedGrants: number }>;
   reset(): Promise<void>;

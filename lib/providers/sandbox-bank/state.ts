@@ -10,10 +10,16 @@ export type TokenEndpointMode = (typeof TOKEN_ENDPOINT_MODES)[number];
 export const ACCOUNTS_API_MODES = ["ok", "empty", "error", "rate_limited", "slow", "not_json", "missing_fields", "string_balances", "too_many"] as const;
 export type AccountsApiMode = (typeof ACCOUNTS_API_MODES)[number];
 
+/** How `POST /token/revocation` answers for one account's tokens: normally, or 503 (nothing revoked). */
+export const REVOCATION_ENDPOINT_MODES = ["ok", "unavailable"] as const;
+export type RevocationEndpointMode = (typeof REVOCATION_ENDPOINT_MODES)[number];
+
 export interface AccountSettings {
   tokenEndpoint: TokenEndpointMode;
   /** Default "ok". */
   accountsApi?: AccountsApiMode;
+  /** Default "ok". */
+  revocationEndpoint?: RevocationEndpointMode;
   /** Overrides the server's access token lifetime for this account. */
   accessTokenTtlSeconds?: number;
 }

@@ -107,6 +107,10 @@ async function recordRevocation(options: TokenGateOptions, ctx: KoaContext, next
     tokenTypeHint: hint,
     clientId: basicClientId(ctx.get("authorization")) ?? params?.get("client_id") ?? "",
   });
+  // Counted above like any other request, then refused before oidc-provider revokes anything.
+  if (options.state.settingsFor(login).revocationEndpoint === "unavailable") {
+    return oauthError(ctx, 503, "temporarily_unavailable", "the Sandbox Bank was set to refuse revocation");
+  }
   await next();
 }
 
