@@ -20,7 +20,7 @@ function zonedFormat(timeZone: string, withSeconds: boolean): Intl.DateTimeForma
 
 /**
  * "27 Nov 2026, 10:04 UTC"; with `withSeconds` (an audit trail, where they matter) "…10:04:05 UTC".
- * With `timeZone` (the reader's, lib/people/time-zone.ts) the time is in that zone and names it.
+ * With `timeZone` (the reader's, lib/time-zone.ts) the time is in that zone and names it.
  */
 export function formatDateTime(
   value: Date | string | null | undefined,

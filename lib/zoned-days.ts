@@ -1,5 +1,5 @@
 /**
- * Calendar days in a time zone (an IANA name, lib/people/time-zone.ts): which day an instant
+ * Calendar days in a time zone (an IANA name, lib/time-zone.ts): which day an instant
  * falls on there, and the instant a day starts. A day is midnight to midnight on the zone's
  * clocks, so across a DST change it is 23 or 25 hours long, never 24 by arithmetic. Pure: the
  * runtime's time-zone database through `Intl`, no library.

@@ -1,7 +1,7 @@
 import Link from "next/link";
 
 import type { TimelineZone, TimelineZoneChoice } from "@/lib/audit/queries/timeline-zone";
-import { describeTimeZone } from "@/lib/people/time-zone";
+import { describeTimeZone } from "@/lib/time-zone";
 
 /**
  * The timeline's UTC / local switch: two plain links (keyboard and no-JavaScript friendly), the

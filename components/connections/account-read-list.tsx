@@ -4,7 +4,7 @@ import { formatDateTime } from "@/lib/format";
 import { providerName } from "@/lib/providers/find-provider";
 
 /** The person's recent accounts reads on /activity: when, which connection, and whether it worked. */
-export function AccountReadList({ reads, timeZone }: { reads: AccountRead[]; /** The reader's zone (lib/people/time-zone.ts); UTC when absent. */ timeZone?: string }) {
+export function AccountReadList({ reads, timeZone }: { reads: AccountRead[]; /** The reader's zone (lib/time-zone.ts); UTC when absent. */ timeZone?: string }) {
   return (
     <ul className="mt-3 divide-y divide-zinc-100 rounded-lg border border-zinc-200 bg-white text-sm">
       {reads.map((read) => (

@@ -39,7 +39,7 @@ export function ConnectionAccounts({
   accounts: ProviderAccount[];
   latestRead: AccountRead | undefined;
   connectedAt: Date | null;
-  /** The reader's zone (lib/people/time-zone.ts); UTC when absent. */
+  /** The reader's zone (lib/time-zone.ts); UTC when absent. */
   timeZone?: string;
 }) {
   if (!readsAccounts) {

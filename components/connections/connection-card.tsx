@@ -24,7 +24,7 @@ export function ConnectionCard({
   readsAccounts?: boolean;
   accounts?: ProviderAccount[];
   latestRead?: AccountRead;
-  /** The reader's zone (lib/people/time-zone.ts); UTC when absent. */
+  /** The reader's zone (lib/time-zone.ts); UTC when absent. */
   timeZone?: string;
 }) {
   const at = (value: Date | null) => formatDateTime(value, { timeZone });

@@ -11,7 +11,7 @@ export const headingStyle = { fontSize: 20, lineHeight: "28px", fontWeight: 700,
 const detailStyle = { ...textStyle, fontSize: 14, lineHeight: "22px", margin: 0 } as const;
 const mutedStyle = { ...textStyle, color: "#52525b", fontSize: 14 } as const;
 
-/** The zone of a recipient who has none stored (lib/people/time-zone.ts DEFAULT_TIME_ZONE). */
+/** The zone of a recipient who has none stored (lib/time-zone.ts DEFAULT_TIME_ZONE). */
 const UTC = "UTC";
 
 function emailFormat(timeZone: string): Intl.DateTimeFormat {

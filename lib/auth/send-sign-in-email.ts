@@ -4,7 +4,7 @@ import { SignInEmail } from "@/components/emails/sign-in-email";
 
 import { env } from "../env";
 import { getLogger } from "../logger";
-import { recipientTimeZone } from "../people/recipient-time-zone";
+import { recipientTimeZone } from "../db/queries/recipient-time-zone";
 import { renderEmailMessage } from "../email/render-email-message";
 import { sendEmail } from "../email/send-email";
 

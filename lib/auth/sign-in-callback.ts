@@ -2,10 +2,9 @@ import { and, eq, isNotNull, or } from "drizzle-orm";
 
 import { getDb } from "../db/client";
 import { users } from "../db/schema";
+import { DELETED_EMAIL_DOMAIN } from "../people/deleted-address";
 import { allowSignInEmail, SIGN_IN_RATE_LIMITED_PATH } from "./sign-in-rate-limit";
 
-/** The domain of a deleted account's placeholder address (lib/people/delete-account.ts); RFC 2606, never delivered. */
-export const DELETED_EMAIL_DOMAIN = "@deleted.invalid";
 
 /** True for a deleted account: its placeholder address, or a `users` row with `deleted_at` set. */
 export async function isDeletedAccount({ id, email }: { id?: string | null; email?: string | null }): Promise<boolean> {

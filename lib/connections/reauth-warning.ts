@@ -12,7 +12,7 @@ import ReconnectSoonEmail from "@/components/emails/reconnect-soon-email";
 import { deliverEmailOnce } from "../email/email-deliveries";
 import { renderEmailMessage } from "../email/render-email-message";
 import { env } from "../env";
-import { resolveTimeZone } from "../people/time-zone";
+import { resolveTimeZone } from "../time-zone";
 import { providerName } from "../providers/find-provider";
 import { connectionsNeedingReauthWarning, markReauthWarningSent } from "./queries";
 

@@ -22,9 +22,9 @@ import { renderEmailMessage } from "../email/render-email-message";
 import { dispatchEvent } from "../events/emit";
 import { parseEvent } from "../events/event-schemas";
 import { uuidv7 } from "../db/uuid-v7";
-import { DELETED_EMAIL_DOMAIN } from "../auth/sign-in-callback";
+import { deletedEmail } from "./deleted-address";
 import { getLogger } from "../logger";
-import { resolveTimeZone } from "./time-zone";
+import { resolveTimeZone } from "../time-zone";
 
 export interface DeleteAccountResult {
   disconnected: number;
@@ -34,11 +34,6 @@ export interface DeleteAccountResult {
 
 /** The last error of an email cancelled because its recipient deleted the account. */
 export const ACCOUNT_DELETED_ERROR = "Not sent: the account was deleted.";
-
-/** The address a deleted account is left with: unique, and undeliverable by RFC 2606. */
-export function deletedEmail(userId: string): string {
-  return `deleted-${userId}${DELETED_EMAIL_DOMAIN}`;
-}
 
 export async function deleteAccount({ userId, confirmEmail }: { userId: string; confirmEmail: string }): Promise<DeleteAccountResult> {
   const db = await getDb();

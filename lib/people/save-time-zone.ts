@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 
 import { getDb } from "../db/client";
 import { users } from "../db/schema";
-import { resolveTimeZone, type ResolvedTimeZone } from "./time-zone";
+import { resolveTimeZone, type ResolvedTimeZone } from "../time-zone";
 
 /**
  * Stores the person's zone. An unknown name stores nothing (the stored zone, or UTC when there

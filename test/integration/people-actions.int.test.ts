@@ -16,7 +16,7 @@ import { dispatchEvent, recordEvent } from "@/lib/events/emit";
 import { auditHandler } from "@/lib/events/handlers/audit-handler";
 import { retryAllFailed, retryHandlerRun } from "@/lib/operations/retry-work";
 import { recordSignOut } from "@/lib/auth/with-session-devices";
-import { UNRECOGNISED_ZONE_COOKIE } from "@/lib/people/time-zone";
+import { UNRECOGNISED_ZONE_COOKIE } from "@/lib/time-zone";
 import type { SmtpCapture } from "@/test/support/smtp-capture";
 import { createTestUser } from "@/test/support/test-users";
 import { useSmtpCapture } from "@/test/support/use-smtp-capture";

@@ -16,7 +16,7 @@ import { pageParams } from "@/lib/http/page-params";
 import { describeDevice } from "@/lib/email/describe-device";
 import { formatDateTime } from "@/lib/format";
 import { listSessionEvents, SESSION_EVENT_TEXT, type SessionEventKind } from "@/lib/people/session-events";
-import { describeTimeZone, resolveTimeZone } from "@/lib/people/time-zone";
+import { describeTimeZone, resolveTimeZone } from "@/lib/time-zone";
 
 export const metadata: Metadata = { title: "Activity" };
 

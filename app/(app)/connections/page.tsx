@@ -11,7 +11,7 @@ import { listConnectionsForUser } from "@/lib/connections/queries";
 import { isFailureReason, reasonText } from "@/lib/failure-reasons";
 import { pageParams } from "@/lib/http/page-params";
 import { listPastConnections } from "@/lib/people/list-past-connections";
-import { resolveTimeZone } from "@/lib/people/time-zone";
+import { resolveTimeZone } from "@/lib/time-zone";
 import { findProvider, listProviders, providerName } from "@/lib/providers/find-provider";
 
 export const metadata: Metadata = { title: "Connections" };

@@ -9,7 +9,7 @@ import { validatedActionWithUser } from "@/lib/actions/validated-action";
 import { deleteAccount } from "@/lib/people/delete-account";
 import { saveTimeZone } from "@/lib/people/save-time-zone";
 import { signOutDevice, signOutOtherDevices } from "@/lib/people/session-devices";
-import { UNRECOGNISED_ZONE_COOKIE, unrecognisedZoneName } from "@/lib/people/time-zone";
+import { UNRECOGNISED_ZONE_COOKIE, unrecognisedZoneName } from "@/lib/time-zone";
 
 /**
  * Settings → Time zone, and the browser's first report of its zone (components/time-zone-detector.tsx).

@@ -10,7 +10,7 @@ import { requireUser } from "@/lib/auth/guards";
 import { describeDevice } from "@/lib/email/describe-device";
 import { formatDateTime } from "@/lib/format";
 import { listDevices } from "@/lib/people/session-devices";
-import { describeTimeZone, listTimeZones, resolveTimeZone, UNRECOGNISED_ZONE_COOKIE, unrecognisedZoneName } from "@/lib/people/time-zone";
+import { describeTimeZone, listTimeZones, resolveTimeZone, UNRECOGNISED_ZONE_COOKIE, unrecognisedZoneName } from "@/lib/time-zone";
 
 export const metadata: Metadata = { title: "Settings" };
 

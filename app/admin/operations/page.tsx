@@ -13,7 +13,7 @@ import { formatDateTime } from "@/lib/format";
 import { listStuckWork, STUCK_PENDING_MS } from "@/lib/operations/list-stuck-work";
 import { listSweepRuns } from "@/lib/operations/list-sweep-runs";
 import { recordOperationsAccess } from "@/lib/operations/record-operations-access";
-import { describeTimeZone, resolveTimeZone } from "@/lib/people/time-zone";
+import { describeTimeZone, resolveTimeZone } from "@/lib/time-zone";
 
 export const metadata: Metadata = { title: "Operations" };
 

@@ -1,12 +1,12 @@
 /**
  * The zone the admin timeline shows its times and reads its day filters in: `?tz=utc`, or
- * `?tz=local`, the admin's own stored zone (lib/people/time-zone.ts). Without `tz`, local when
+ * `?tz=local`, the admin's own stored zone (lib/time-zone.ts). Without `tz`, local when
  * the admin has a zone stored, else UTC. The export linked from the page carries the same `tz`,
  * so a filtered download holds the same days as the page. Pure: no database.
  */
 import { z } from "zod";
 
-import { DEFAULT_TIME_ZONE, resolveTimeZone } from "../../people/time-zone";
+import { DEFAULT_TIME_ZONE, resolveTimeZone } from "../../time-zone";
 
 export const TIMELINE_ZONE_CHOICES = ["utc", "local"] as const;
 export type TimelineZoneChoice = (typeof TIMELINE_ZONE_CHOICES)[number];

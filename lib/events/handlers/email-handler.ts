@@ -1,7 +1,7 @@
 import { deliverEmailOnce } from "../../email/email-deliveries";
 import { renderEmailMessage } from "../../email/render-email-message";
 import { getLogger } from "../../logger";
-import { recipientTimeZone } from "../../people/recipient-time-zone";
+import { recipientTimeZone } from "../../db/queries/recipient-time-zone";
 import { defineHandler } from "../handler";
 import { notificationFor } from "./email-notifications";
 

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 
-import { getDb, type Executor } from "../db/client";
-import { users } from "../db/schema";
-import { resolveTimeZone } from "./time-zone";
+import { getDb, type Executor } from "../client";
+import { users } from "../schema";
+import { resolveTimeZone } from "../../time-zone";
 
 /**
  * The zone an email to this person is written in: the one they stored, else UTC (an unknown
