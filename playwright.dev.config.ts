@@ -17,10 +17,10 @@ export default defineConfig({
   retries: 0,
   timeout: 240_000,
   expect: { timeout: 60_000 },
-  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never", outputFolder: path.join(os.tmpdir(), "ledgerlink-dev-e2e-report") }]],
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never", outputFolder: path.join(os.tmpdir(), `ledgerlink-dev-e2e-report-${process.env.E2E_PORT_BASE ?? 3100}`) }]],
   // Outside the project: `next dev` watches it, and traces written there make it recompile and
   // reload the page under test.
-  outputDir: path.join(os.tmpdir(), "ledgerlink-dev-e2e-results"),
+  outputDir: path.join(os.tmpdir(), `ledgerlink-dev-e2e-results-${process.env.E2E_PORT_BASE ?? 3100}`),
   use: {
     baseURL: devEnv.APP_URL,
     trace: "retain-on-failure",

@@ -1,4 +1,16 @@
-import { expect, test, type ConsoleMessage } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type ConsoleMessage, type Page } from "@playwright/test";
+
+/** No serious or critical axe violation, at desktop and at phone width. */
+async function expectAccessible(page: Page) {
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 375, height: 800 }]) {
+    await page.setViewportSize(viewport);
+    const results = await new AxeBuilder({ page }).analyze();
+    const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), `${viewport.width} px`).toEqual([]);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
 
 // `npm run dev` with no configuration: sign in through the development mailbox, read the email
 // in its preview (under the same Content-Security-Policy as every page), follow its link.
@@ -24,6 +36,7 @@ test("with nothing configured, a newcomer signs in through the development mailb
   const response = await page.goto("/dev/mailbox");
   expect(response?.headers()["content-security-policy"]).toMatch(/script-src[^;]*'nonce-/);
   await expect(page.getByRole("heading", { name: "Development mailbox" })).toBeVisible();
+  await expectAccessible(page);
   await page.getByRole("link", { name: new RegExp(`Sign in to Ledgerlink.*To ${email.replace(/[.]/g, "\\.")}`) }).first().click();
   await expect(page.getByRole("heading", { name: "Sign in to Ledgerlink" })).toBeVisible();
 
