@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 
 import { idleState } from "@/lib/actions/action-state";
 import { getDb } from "@/lib/db/client";
@@ -17,9 +17,8 @@ import { auditHandler } from "@/lib/events/handlers/audit-handler";
 import { retryAllFailed, retryHandlerRun } from "@/lib/operations/retry-work";
 import { recordSignOut } from "@/lib/auth/with-session-devices";
 import { UNRECOGNISED_ZONE_COOKIE } from "@/lib/time-zone";
-import type { SmtpCapture } from "@/test/support/smtp-capture";
 import { createTestUser } from "@/test/support/test-users";
-import { useSmtpCapture } from "@/test/support/use-smtp-capture";
+import { withSmtpCapture } from "@/test/support/use-smtp-capture";
 
 const request = vi.hoisted(() => ({
   user: null as null | { id: string; email: string; isAdmin: boolean; timeZone: string | null },
@@ -42,15 +41,7 @@ vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 const { retryOperation } = await import("@/app/admin/operations/actions");
 const { signOutEverywhereElse, updateTimeZone } = await import("@/app/(app)/settings/actions");
 
-let smtp: Awaited<ReturnType<typeof useSmtpCapture>>;
-let mail: SmtpCapture;
-beforeAll(async () => {
-  smtp = await useSmtpCapture();
-  mail = smtp.capture;
-});
-afterAll(async () => {
-  await smtp.restore();
-});
+const smtp = withSmtpCapture();
 beforeEach(() => {
   request.user = null;
   request.cookies.clear();
@@ -148,12 +139,12 @@ describe("operations retries", () => {
     expect(outcome.message).toMatch(/^Retried \d+ emails \(\d+ sent\) and \d+ handler runs\./);
     const [row] = await (await getDb()).select({ status: emailDeliveries.status }).from(emailDeliveries).where(eq(emailDeliveries.id, email.id));
     expect(row!.status).toBe("sent");
-    await expect.poll(() => mail.messages.filter((m) => m.subject === email.subject).length).toBe(1);
+    await expect.poll(() => smtp.capture().messages.filter((m) => m.subject === email.subject).length).toBe(1);
     expect(await runStatus(event.eventId)).toBe("succeeded");
     expect(await auditRowsOf(event.eventId)).toHaveLength(1);
 
     await retryAllFailed();
-    expect(mail.messages.filter((m) => m.subject === email.subject)).toHaveLength(1);
+    expect(smtp.capture().messages.filter((m) => m.subject === email.subject)).toHaveLength(1);
     expect(await auditRowsOf(event.eventId)).toHaveLength(1);
   });
 
@@ -167,7 +158,7 @@ describe("operations retries", () => {
     await expect(retryOperation(idleState, form({ kind: "all" }))).rejects.toMatchObject({ digest: expect.stringContaining("404") });
     const [row] = await (await getDb()).select({ status: emailDeliveries.status }).from(emailDeliveries).where(eq(emailDeliveries.id, email.id));
     expect(row!.status).toBe("failed");
-    expect(mail.messages.filter((m) => m.subject === email.subject)).toHaveLength(0);
+    expect(smtp.capture().messages.filter((m) => m.subject === email.subject)).toHaveLength(0);
     expect(await retriedRows(user.id, `email:${email.id}`)).toHaveLength(0);
     expect(await retriedRows(user.id, "all")).toHaveLength(0);
 

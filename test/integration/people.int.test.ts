@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 
 import { renameConnection } from "@/lib/connections/rename-connection";
 import { getDb } from "@/lib/db/client";
@@ -16,19 +16,10 @@ import { ACCOUNT_DELETED_ERROR, deleteAccount } from "@/lib/people/delete-accoun
 import { deletedEmail } from "@/lib/people/deleted-address";
 import { saveTimeZone } from "@/lib/people/save-time-zone";
 import { retryAllFailed, retryEmail } from "@/lib/operations/retry-work";
-import type { SmtpCapture } from "@/test/support/smtp-capture";
 import { createTestUser } from "@/test/support/test-users";
-import { useSmtpCapture } from "@/test/support/use-smtp-capture";
+import { withSmtpCapture } from "@/test/support/use-smtp-capture";
 
-let smtp: Awaited<ReturnType<typeof useSmtpCapture>>;
-let mail: SmtpCapture;
-beforeAll(async () => {
-  smtp = await useSmtpCapture();
-  mail = smtp.capture;
-});
-afterAll(async () => {
-  await smtp.restore();
-});
+const smtp = withSmtpCapture();
 
 async function insertConnection(userId: string, alias: string, status: "active" | "disconnected" = "active") {
   const db = await getDb();
@@ -89,13 +80,13 @@ describe("delete my account", () => {
     expect(kept!.email).toBe(user.email);
     expect(kept!.deletedAt).toBeNull();
 
-    const before = mail.received;
+    const before = smtp.capture().received;
     await deleteAccount({ userId: user.id, confirmEmail: user.email.toUpperCase() });
     const [gone] = await db.select().from(users).where(eq(users.id, user.id));
     expect(gone!.email).not.toBe(user.email);
     expect(gone!.name).toBeNull();
     expect(gone!.deletedAt).not.toBeNull();
-    const messages = await mail.waitFor(before + 1);
+    const messages = await smtp.capture().waitFor(before + 1);
     expect(messages.some((m) => m.to.includes(user.email) && m.subject === "Your Ledgerlink account was deleted")).toBe(true);
   });
 });
@@ -144,7 +135,7 @@ describe("a deleted account", () => {
     const all = await retryAllFailed();
     expect(all.message).toMatch(/Skipped \d+ emails? to deleted accounts/);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(mail.messages.filter((m) => m.to.includes(user.email))).toHaveLength(0);
+    expect(smtp.capture().messages.filter((m) => m.to.includes(user.email))).toHaveLength(0);
     const [row] = await db.select({ status: emailDeliveries.status }).from(emailDeliveries).where(eq(emailDeliveries.id, failed.id));
     expect(row!.status).toBe("failed");
   });
@@ -194,12 +185,12 @@ describe("retry an email", () => {
     const sent = row("sent");
     const failed = row("failed");
     await db.insert(emailDeliveries).values([sent, failed]);
-    const before = mail.received;
+    const before = smtp.capture().received;
     expect(await retryEmail({ deliveryId: sent.id })).toMatchObject({ status: "already_done" });
-    expect(mail.received).toBe(before);
+    expect(smtp.capture().received).toBe(before);
     expect(await retryEmail({ deliveryId: failed.id })).toMatchObject({ status: "sent" });
-    expect(mail.received).toBe(before + 1);
+    expect(smtp.capture().received).toBe(before + 1);
     expect(await retryEmail({ deliveryId: failed.id })).toMatchObject({ status: "already_done" });
-    expect(mail.received).toBe(before + 1);
+    expect(smtp.capture().received).toBe(before + 1);
   });
 });
