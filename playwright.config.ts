@@ -14,6 +14,7 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
+  globalTeardown: "./e2e/support/global-teardown.ts",
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
