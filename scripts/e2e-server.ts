@@ -10,6 +10,7 @@ import { spawn, spawnSync } from "node:child_process";
 import postgres from "postgres";
 
 import { e2eAdminDatabaseUrl, e2eDatabaseName, e2eEnv, E2E_PORTS, e2eRoles } from "../e2e/support/e2e-env";
+import { withoutPassword } from "./test-servers/test-postgres";
 
 Object.assign(process.env, e2eEnv);
 
@@ -24,7 +25,7 @@ async function recreateDatabase() {
     }
     await admin.unsafe(`create database ${e2eDatabaseName} owner ${e2eRoles.owner.user}`);
   } catch (error) {
-    console.error(`[e2e] PostgreSQL is needed for the end-to-end tests (${e2eAdminDatabaseUrl}); set TEST_DATABASE_URL or start it.`);
+    console.error(`[e2e] PostgreSQL is needed for the end-to-end tests (${withoutPassword(e2eAdminDatabaseUrl)}); set TEST_DATABASE_URL or start it.`);
     throw error;
   } finally {
     await admin.end();

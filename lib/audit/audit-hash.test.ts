@@ -1,28 +1,10 @@
 import { describe, expect, it } from "vitest";
 
+import { sampleAuditContent } from "@/test/support/audit-row";
+
 import { auditHashContent, canonicalJson, computeAuditHash, GENESIS_HASH, HASHED_FIELDS, type HashedContent } from "./audit-hash";
 
-const row: HashedContent = {
-  eventId: "0192f0c5-3c8e-7c4a-9e5b-0a1b2c3d4e5f",
-  eventType: "ProviderConnectionSucceeded",
-  action: "provider_connected",
-  outcome: "succeeded",
-  workflow: "connect",
-  actorType: "user",
-  actorUserId: "user-1",
-  userId: "user-1",
-  providerId: "acme-bank",
-  providerSlug: "acme-bank",
-  connectionId: "0b9a4b0e-6c1e-4a53-9d5e-2f3f3b1b2c4d",
-  reason: null,
-  needsUserAction: null,
-  correlationId: "0192f0c5-3c8e-7c4a-9e5b-0a1b2c3d4e60",
-  ipAddress: "203.0.113.9",
-  userAgent: "curl/8.5",
-  occurredAt: new Date("2026-11-27T10:00:00.123Z"),
-  recordedAt: new Date("2026-11-27T10:00:00.456Z"),
-  metadata: { providerName: "Acme Bank", requestId: null },
-};
+const row: HashedContent = sampleAuditContent;
 
 describe("the audit hash", () => {
   it("canonical JSON sorts keys at every depth and writes dates as ISO strings", () => {

@@ -10,6 +10,8 @@ import { describe, expect, it } from "vitest";
 // static imports only.
 import "./audit-metadata";
 
+import { sampleAuditLog } from "@/test/support/audit-row";
+
 import type { AuditLog } from "../db/schema";
 
 let instances = 0;
@@ -20,33 +22,9 @@ function load() {
 
 const common = { providerName: "Acme Bank", requestId: "req-1" };
 
-/** A row as the database returns it (the hash chain's columns are not read here). */
+/** A row as the database returns it, with metadata every action accepts. */
 function row(overrides: Partial<AuditLog> = {}): AuditLog {
-  return {
-    seq: 7,
-    eventId: "0192f0c5-3c8e-7c4a-9e5b-0a1b2c3d4e5f",
-    eventType: "ProviderConnectionSucceeded",
-    action: "provider_connected",
-    outcome: "succeeded",
-    workflow: "connect",
-    actorType: "user",
-    actorUserId: "user-1",
-    userId: "user-1",
-    providerId: "acme-bank",
-    providerSlug: "acme-bank",
-    connectionId: "0b9a4b0e-6c1e-4a53-9d5e-2f3f3b1b2c4d",
-    reason: null,
-    needsUserAction: null,
-    correlationId: "0192f0c5-3c8e-7c4a-9e5b-0a1b2c3d4e60",
-    ipAddress: "203.0.113.9",
-    userAgent: "curl/8.5",
-    occurredAt: new Date("2026-12-01T10:00:00Z"),
-    recordedAt: new Date("2026-12-01T10:00:01Z"),
-    metadata: { ...common },
-    prevHash: "0".repeat(64),
-    hash: "1".repeat(64),
-    ...overrides,
-  };
+  return sampleAuditLog({ metadata: { ...common }, ...overrides });
 }
 
 describe("audit metadata", () => {

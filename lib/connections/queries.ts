@@ -4,6 +4,7 @@
  * sealed here, on their way into the row.
  */
 import { and, asc, desc, eq, getTableColumns, gt, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
+import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 
 import { getDb, type Executor, type Transaction } from "../db/client";
 import { providerConnections, users, type ProviderConnection } from "../db/schema";
@@ -93,6 +94,11 @@ export async function failPendingConnection(
     .where(and(eq(providerConnections.id, connectionId), eq(providerConnections.status, "pending")));
 }
 
+/** Changes the row of one connection, by id: the named writes below that target a single row all go through here, so none can lose its `where`. */
+function updateConnectionRow(executor: Executor, connectionId: string, change: PgUpdateSetSource<typeof providerConnections>) {
+  return executor.update(providerConnections).set(change).where(eq(providerConnections.id, connectionId));
+}
+
 /** Sealed tokens from a token response: a response without a refresh token keeps the stored one. */
 function sealedTokens(row: ProviderConnection, tokens: TokenSet) {
   return {
@@ -108,39 +114,33 @@ export async function activateConnection(
   tx: Transaction,
   { row, tokens, refreshTokenExpiresAt, now }: { row: ProviderConnection; tokens: TokenSet; refreshTokenExpiresAt: Date | null; now: Date },
 ): Promise<void> {
-  await tx
-    .update(providerConnections)
-    .set({
-      status: assertTransition(row.status, row.status === "active" ? "refresh" : "activate"),
-      statusReason: null,
-      ...sealedTokens(row, tokens),
-      scope: tokens.scope,
-      refreshTokenExpiresAt,
-      connectedAt: now,
-      lastRefreshedAt: null,
-      refreshFailures: 0,
-      nextRefreshAttemptAt: null,
-      reauthWarningSentAt: null,
-      updatedAt: now,
-    })
-    .where(eq(providerConnections.id, row.id));
+  await updateConnectionRow(tx, row.id, {
+    status: assertTransition(row.status, row.status === "active" ? "refresh" : "activate"),
+    statusReason: null,
+    ...sealedTokens(row, tokens),
+    scope: tokens.scope,
+    refreshTokenExpiresAt,
+    connectedAt: now,
+    lastRefreshedAt: null,
+    refreshFailures: 0,
+    nextRefreshAttemptAt: null,
+    reauthWarningSentAt: null,
+    updatedAt: now,
+  });
 }
 
 export async function markRefreshed(tx: Transaction, { row, tokens, now }: { row: ProviderConnection; tokens: TokenSet; now: Date }) {
-  await tx
-    .update(providerConnections)
-    .set({
-      ...sealedTokens(row, tokens),
-      refreshTokenExpiresAt: tokens.refreshTokenExpiresAt ?? row.refreshTokenExpiresAt,
-      scope: tokens.scope ?? row.scope,
-      lastRefreshedAt: new Date(),
-      refreshFailures: 0,
-      nextRefreshAttemptAt: null,
-      statusReason: null,
-      updatedAt: now,
-      refreshLeaseUntil: null, // attempt done: the sweep's claim ends with it
-    })
-    .where(eq(providerConnections.id, row.id));
+  await updateConnectionRow(tx, row.id, {
+    ...sealedTokens(row, tokens),
+    refreshTokenExpiresAt: tokens.refreshTokenExpiresAt ?? row.refreshTokenExpiresAt,
+    scope: tokens.scope ?? row.scope,
+    lastRefreshedAt: new Date(),
+    refreshFailures: 0,
+    nextRefreshAttemptAt: null,
+    statusReason: null,
+    updatedAt: now,
+    refreshLeaseUntil: null, // attempt done: the sweep's claim ends with it
+  });
 }
 
 /**
@@ -160,10 +160,7 @@ export async function recordRefreshFailure(
         nextRefreshAttemptAt: null,
       }
     : { refreshFailures: row.refreshFailures + 1, nextRefreshAttemptAt: nextAttemptAt };
-  await tx
-    .update(providerConnections)
-    .set({ ...change, statusReason: reason, refreshLeaseUntil: null, updatedAt: now })
-    .where(eq(providerConnections.id, row.id));
+  await updateConnectionRow(tx, row.id, { ...change, statusReason: reason, refreshLeaseUntil: null, updatedAt: now });
 }
 
 /** Terminal: credentials wiped, the row kept for the audit trail. */
@@ -171,20 +168,17 @@ export async function wipeAndDisconnect(
   tx: Transaction,
   { row, revocation, now }: { row: ProviderConnection; revocation: RevocationOutcome; now: Date },
 ): Promise<void> {
-  await tx
-    .update(providerConnections)
-    .set({
-      status: assertTransition(row.status, "disconnect"),
-      accessTokenEnc: null,
-      refreshTokenEnc: null,
-      accessTokenExpiresAt: null,
-      refreshTokenExpiresAt: null,
-      nextRefreshAttemptAt: null,
-      revocationOutcome: revocation,
-      disconnectedAt: now,
-      updatedAt: now,
-    })
-    .where(eq(providerConnections.id, row.id));
+  await updateConnectionRow(tx, row.id, {
+    status: assertTransition(row.status, "disconnect"),
+    accessTokenEnc: null,
+    refreshTokenEnc: null,
+    accessTokenExpiresAt: null,
+    refreshTokenExpiresAt: null,
+    nextRefreshAttemptAt: null,
+    revocationOutcome: revocation,
+    disconnectedAt: now,
+    updatedAt: now,
+  });
 }
 
 /** Due now: active, access token expiring before `horizon`, not backing off. */
@@ -277,6 +271,5 @@ export async function connectionsNeedingReauthWarning({ now, horizon, limit }: {
 }
 
 export async function markReauthWarningSent({ connectionId, now }: { connectionId: string; now: Date }): Promise<void> {
-  const db = await getDb();
-  await db.update(providerConnections).set({ reauthWarningSentAt: now }).where(eq(providerConnections.id, connectionId));
+  await updateConnectionRow(await getDb(), connectionId, { reauthWarningSentAt: now });
 }

@@ -7,7 +7,7 @@
  * - whoever sends holds a lease (`next_attempt_at` in the future), so two processes never
  *   send the same row at once. A process that dies mid-send leaves the lease to expire.
  */
-import { desc, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 
 import { getDb, queryRows } from "../db/client";
 import { emailDeliveries, type EmailDelivery } from "../db/schema";
@@ -182,31 +182,6 @@ export async function retryDueDeliveries({
     if (status === "failed") summary.failed += 1;
   }
   return summary;
-}
-
-/** Deliveries for the admin page (newest first), without the message bodies. */
-export async function listEmailDeliveries({ status, limit = 100 }: { status?: DeliveryStatus; limit?: number } = {}) {
-  const db = await getDb();
-  return db
-    .select({
-      id: emailDeliveries.id,
-      eventId: emailDeliveries.eventId,
-      template: emailDeliveries.template,
-      correlationId: emailDeliveries.correlationId,
-      userId: emailDeliveries.userId,
-      toAddress: emailDeliveries.toAddress,
-      subject: emailDeliveries.subject,
-      status: emailDeliveries.status,
-      attempts: emailDeliveries.attempts,
-      lastError: emailDeliveries.lastError,
-      nextAttemptAt: emailDeliveries.nextAttemptAt,
-      sentAt: emailDeliveries.sentAt,
-      createdAt: emailDeliveries.createdAt,
-    })
-    .from(emailDeliveries)
-    .where(status ? eq(emailDeliveries.status, status) : undefined)
-    .orderBy(desc(emailDeliveries.createdAt))
-    .limit(limit);
 }
 
 function describeSendError(error: unknown): string {

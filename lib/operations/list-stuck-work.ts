@@ -9,35 +9,25 @@ import { emailDeliveries, eventHandlerRuns, eventOutbox, providerConnections } f
 /** A connection still `pending` after this long was abandoned or lost its callback. */
 export const STUCK_PENDING_MS = 15 * 60_000;
 
+/**
+ * Emails and handler runs are retried alike (lib/retry-policy.ts), and record it in the same
+ * columns: where the work stands, how many tries, the last error, the next try, the last change.
+ */
+function retryState<T extends typeof emailDeliveries | typeof eventHandlerRuns>(work: T) {
+  return { status: work.status, attempts: work.attempts, lastError: work.lastError, nextAttemptAt: work.nextAttemptAt, updatedAt: work.updatedAt };
+}
+
 export async function listStuckWork({ now = new Date(), limit = 100 }: { now?: Date; limit?: number } = {}) {
   const db = await getDb();
   const [emails, handlerRuns, pending] = await Promise.all([
     db
-      .select({
-        id: emailDeliveries.id,
-        template: emailDeliveries.template,
-        subject: emailDeliveries.subject,
-        status: emailDeliveries.status,
-        attempts: emailDeliveries.attempts,
-        lastError: emailDeliveries.lastError,
-        nextAttemptAt: emailDeliveries.nextAttemptAt,
-        updatedAt: emailDeliveries.updatedAt,
-      })
+      .select({ id: emailDeliveries.id, template: emailDeliveries.template, subject: emailDeliveries.subject, ...retryState(emailDeliveries) })
       .from(emailDeliveries)
       .where(inArray(emailDeliveries.status, ["retrying", "failed"]))
       .orderBy(desc(emailDeliveries.updatedAt))
       .limit(limit),
     db
-      .select({
-        eventId: eventHandlerRuns.eventId,
-        handler: eventHandlerRuns.handler,
-        eventType: eventOutbox.type,
-        status: eventHandlerRuns.status,
-        attempts: eventHandlerRuns.attempts,
-        lastError: eventHandlerRuns.lastError,
-        nextAttemptAt: eventHandlerRuns.nextAttemptAt,
-        updatedAt: eventHandlerRuns.updatedAt,
-      })
+      .select({ eventId: eventHandlerRuns.eventId, handler: eventHandlerRuns.handler, eventType: eventOutbox.type, ...retryState(eventHandlerRuns) })
       .from(eventHandlerRuns)
       .innerJoin(eventOutbox, eq(eventOutbox.eventId, eventHandlerRuns.eventId))
       .where(inArray(eventHandlerRuns.status, ["retrying", "dead"]))

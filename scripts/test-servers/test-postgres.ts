@@ -30,7 +30,8 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-function withoutPassword(url: string): string {
+/** The URL with its password masked, for messages and logs. */
+export function withoutPassword(url: string): string {
   const parsed = new URL(url);
   if (parsed.password) parsed.password = "***";
   return parsed.toString();

@@ -9,22 +9,18 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, test } from "vitest";
 
 import { readAccounts } from "@/lib/accounts/read-accounts";
-import { completeConnect } from "@/lib/connections/complete-connect";
-import { startConnect } from "@/lib/connections/start-connect";
 import { getDb } from "@/lib/db/client";
 import { accountReads, providerAccounts, providerConnections } from "@/lib/db/schema";
-import { authorizeInSandboxBank } from "@/lib/providers/sandbox-bank/consent-driver";
-import { runWithRequestContext } from "@/lib/request-context";
 import { backoffDelayMs, ACCOUNTS_CATCH_UP_RETRY_POLICY } from "@/lib/retry-policy";
 import { runSweep } from "@/lib/sweep/run-sweep";
-import { withSandboxBank } from "@/test/support/sandbox-bank";
+import { connectionRow } from "@/test/support/connection-rows";
+import { connectAtSandboxBank, uniqueLogin, withSandboxBank } from "@/test/support/sandbox-bank";
 import { createTestUser } from "@/test/support/test-users";
 import { withSmtpCapture } from "@/test/support/use-smtp-capture";
 
 withSmtpCapture();
 const bank = withSandboxBank();
 
-const uniqueLogin = (label: string) => `${label}-${Math.random().toString(36).slice(2, 8)}`;
 const SECOND = 1000;
 /** The wait after `tries` tries, as the catch-up applies it (no jitter). */
 const waitAfter = (tries: number) => backoffDelayMs(ACCOUNTS_CATCH_UP_RETRY_POLICY, tries, () => 0);
@@ -40,14 +36,8 @@ beforeAll(async () => {
 /** Connects `login` and stops there: the commit happened, the read after the response never ran. */
 async function connectWithoutRead(login: string) {
   const user = await createTestUser();
-  return runWithRequestContext({ actor: { type: "user", userId: user.id } }, async () => {
-    const { authorizationUrl } = await startConnect({ userId: user.id, providerSlug: "sandbox-bank" });
-    const callbackUrl = await authorizeInSandboxBank(new URL(authorizationUrl), { username: login });
-    const result = await completeConnect({ userId: user.id, providerSlug: "sandbox-bank", callbackUrl });
-    if (!result.ok) throw new Error(`connect failed: ${result.reason}`);
-    const [row] = await (await getDb()).select().from(providerConnections).where(eq(providerConnections.id, result.connectionId));
-    return { userId: user.id, connectionId: result.connectionId, connectedAt: row!.connectedAt! };
-  });
+  const connectionId = await connectAtSandboxBank({ userId: user.id, login });
+  return { userId: user.id, connectionId, connectedAt: (await connectionRow(connectionId)).connectedAt! };
 }
 
 async function reads(connectionId: string) {

@@ -7,54 +7,35 @@
 import { randomUUID } from "node:crypto";
 
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 
 import { accountsOverviewForUser, listAccountReadsForUser } from "@/lib/accounts/queries";
 import { readAccounts } from "@/lib/accounts/read-accounts";
-import { completeConnect } from "@/lib/connections/complete-connect";
 import { disconnectConnection } from "@/lib/connections/disconnect";
-import { startConnect } from "@/lib/connections/start-connect";
 import { databaseKind, getDb } from "@/lib/db/client";
 import { accountReads, providerAccounts, providerConnections } from "@/lib/db/schema";
-import { authorizeInSandboxBank } from "@/lib/providers/sandbox-bank/consent-driver";
 import type { Outcome } from "@/lib/providers/sandbox-bank/pages";
 import { sandboxAccountsFor } from "@/lib/providers/sandbox-bank/sandbox-accounts";
 import { openConnectionToken, sealConnectionToken } from "@/lib/providers/token-vault";
 import { runWithRequestContext } from "@/lib/request-context";
 import { findCredentialLeaks, collectEventArtifacts } from "@/test/support/credential-scan";
 import { collectAccountArtifacts } from "@/test/support/credential-scan-accounts";
-import { captureLogs, type LogCapture } from "@/test/support/log-capture";
-import { withSandboxBank } from "@/test/support/sandbox-bank";
+import { connectionRow } from "@/test/support/connection-rows";
+import { withLogCapture } from "@/test/support/log-capture";
+import { connectAtSandboxBank, uniqueLogin, withSandboxBank } from "@/test/support/sandbox-bank";
 import { createTestUser } from "@/test/support/test-users";
 import { withSmtpCapture } from "@/test/support/use-smtp-capture";
 
 const smtp = withSmtpCapture();
 const bank = withSandboxBank();
-let logs: LogCapture;
-beforeAll(() => {
-  logs = captureLogs({ level: "info" });
-});
-afterAll(() => logs.restore());
-
-const uniqueLogin = (label: string) => `${label}-${Math.random().toString(36).slice(2, 8)}`;
+const logs = withLogCapture({ level: "info" });
 
 /** Connects `login` at the Sandbox Bank, then reads the accounts as the callback route does after its response. */
 async function connect(login: string, outcome: Outcome = "approve") {
   const user = await createTestUser();
-  return runWithRequestContext({ actor: { type: "user", userId: user.id } }, async () => {
-    const { authorizationUrl } = await startConnect({ userId: user.id, providerSlug: "sandbox-bank" });
-    const callbackUrl = await authorizeInSandboxBank(new URL(authorizationUrl), { username: login, outcome });
-    const result = await completeConnect({ userId: user.id, providerSlug: "sandbox-bank", callbackUrl });
-    if (!result.ok) throw new Error(`connect failed: ${result.reason}`);
-    await readAccounts({ userId: user.id, connectionId: result.connectionId, trigger: "connect" });
-    return { userId: user.id, email: user.email, connectionId: result.connectionId };
-  });
-}
-
-async function connection(connectionId: string) {
-  const db = await getDb();
-  const [row] = await db.select().from(providerConnections).where(eq(providerConnections.id, connectionId));
-  return row!;
+  const connectionId = await connectAtSandboxBank({ userId: user.id, login, outcome });
+  await runWithRequestContext({ actor: { type: "user", userId: user.id } }, () => readAccounts({ userId: user.id, connectionId, trigger: "connect" }));
+  return { userId: user.id, email: user.email, connectionId };
 }
 
 async function storedAccounts(connectionId: string) {
@@ -82,7 +63,7 @@ async function invalidateStoredAccessToken(connectionId: string) {
  * `logs.clear()`) and the connection's account rows, against its stored tokens in plaintext.
  */
 async function expectNoTokenLeft(connectionId: string) {
-  const row = await connection(connectionId);
+  const row = await connectionRow(connectionId);
   const credentials = {
     accessToken: openConnectionToken(connectionId, "access_token", row.accessTokenEnc!),
     refreshToken: openConnectionToken(connectionId, "refresh_token", row.refreshTokenEnc!),
@@ -156,7 +137,7 @@ describe("reading accounts", () => {
       ["manual", "succeeded", null],
     ]);
 
-    const row = await connection(connectionId);
+    const row = await connectionRow(connectionId);
     const credentials = {
       accessToken: openConnectionToken(connectionId, "access_token", row.accessTokenEnc!),
       refreshToken: openConnectionToken(connectionId, "refresh_token", row.refreshTokenEnc!),
@@ -182,7 +163,7 @@ describe("reading accounts", () => {
 
     const result = await readAccounts({ userId, connectionId, trigger: "manual" });
     expect(result).toMatchObject({ status: "failed", reason: "needs_reconnect" });
-    expect(await connection(connectionId)).toMatchObject({ status: "revoked", statusReason: "provider_revoked" });
+    expect(await connectionRow(connectionId)).toMatchObject({ status: "revoked", statusReason: "provider_revoked" });
     await expect
       .poll(() => smtp.capture().messages.filter((m) => m.to.includes(email)).map((m) => m.subject))
       .toEqual(["Sandbox Bank connected", "Reconnect Sandbox Bank"]);
@@ -273,7 +254,7 @@ describe("reading accounts", () => {
     );
     expect(results.map((r) => r.status)).toEqual(["succeeded", "succeeded"]);
     expect(await counts(login)).toMatchObject({ refreshes: 1, unauthorized: before.unauthorized + 2 });
-    expect((await connection(connectionId)).status).toBe("active");
+    expect((await connectionRow(connectionId)).status).toBe("active");
   });
 
   onPostgres("the card's data is one snapshot: a read that commits while it is fetched is seen whole or not at all", async () => {

@@ -6,33 +6,13 @@
 import { eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { appendPastRun } from "@/test/support/append-workflow-run";
 import { auditChainStatus, forgetAuditChainStatus, fullWalkMs } from "@/lib/audit/chain-status";
 import { getDb } from "@/lib/db/client";
 import { auditLogs } from "@/lib/db/schema";
-import { createTestUser } from "@/test/support/test-users";
 import { tamperWithAuditLog } from "@/test/support/audit-tamper";
+import { appendPastRefreshes } from "@/test/support/past-refreshes";
 
-
-async function someRuns(count: number) {
-  const user = await createTestUser();
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const { events } = await appendPastRun({
-      workflow: "refresh",
-      outcome: "succeeded",
-      userId: user.id,
-      providerSlug: "sandbox-bank",
-      providerName: "Sandbox Bank",
-      connectionId: crypto.randomUUID(),
-      actor: { type: "system" },
-      startedAt: new Date(Date.UTC(2026, 3, 1) + i * 60_000),
-      durationMs: 300,
-    });
-    ids.push(...events.map((e) => e.eventId));
-  }
-  return ids;
-}
+const someRuns = (count: number) => appendPastRefreshes(count, { from: new Date(Date.UTC(2026, 3, 1)) });
 
 afterEach(() => forgetAuditChainStatus());
 

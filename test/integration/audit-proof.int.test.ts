@@ -8,7 +8,6 @@
 import { desc, sql } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
-import { appendPastRun } from "@/test/support/append-workflow-run";
 import { auditChainStatus, forgetAuditChainStatus } from "@/lib/audit/chain-status";
 import { createAuditCheckpoint, latestAuditCheckpoint } from "@/lib/audit/checkpoints/create-checkpoint";
 import { auditPublicKeys, type SignedCheckpoint } from "@/lib/audit/checkpoints/sign-checkpoint";
@@ -19,24 +18,9 @@ import { verifyAuditChain } from "@/lib/audit/verify-chain";
 import { getDb, type Executor, type Transaction } from "@/lib/db/client";
 import { auditCheckpoints, auditLogs } from "@/lib/db/schema";
 import { rehashWholeChain, whileTampered } from "@/test/support/audit-tamper";
-import { createTestUser } from "@/test/support/test-users";
+import { appendPastRefreshes } from "@/test/support/past-refreshes";
 
-async function someRuns(count: number) {
-  const user = await createTestUser();
-  for (let i = 0; i < count; i++) {
-    await appendPastRun({
-      workflow: "refresh",
-      outcome: "succeeded",
-      userId: user.id,
-      providerSlug: "sandbox-bank",
-      providerName: "Sandbox Bank",
-      connectionId: crypto.randomUUID(),
-      actor: { type: "user", userId: user.id },
-      startedAt: new Date(Date.UTC(2026, 4, 1) + i * 60_000),
-      durationMs: 300,
-    });
-  }
-}
+const someRuns = (count: number) => appendPastRefreshes(count, { from: new Date(Date.UTC(2026, 4, 1)) });
 
 /** A full NDJSON export through the route's stream, signed like the route signs it. */
 async function fullExport(db: Executor): Promise<string> {

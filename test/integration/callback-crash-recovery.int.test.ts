@@ -6,7 +6,7 @@
  * and no grant the bank issued alive without a row that holds it.
  */
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test } from "vitest";
 
 import { closeAbandonedConnects } from "@/lib/connections/close-abandoned-connects";
 import { completeConnect } from "@/lib/connections/complete-connect";
@@ -23,26 +23,16 @@ import { refreshAccessToken } from "@/lib/providers/oauth-client";
 import { authorizeInSandboxBank } from "@/lib/providers/sandbox-bank/consent-driver";
 import { openPendingGrant } from "@/lib/providers/token-vault";
 import { runWithRequestContext } from "@/lib/request-context";
-import { captureLogs, type LogCapture } from "@/test/support/log-capture";
-import { withSandboxBank } from "@/test/support/sandbox-bank";
-import type { SmtpCapture } from "@/test/support/smtp-capture";
+import { connectionRow } from "@/test/support/connection-rows";
+import { withLogCapture } from "@/test/support/log-capture";
+import { uniqueLogin, withSandboxBank } from "@/test/support/sandbox-bank";
 import { createTestUser } from "@/test/support/test-users";
-import { useSmtpCapture } from "@/test/support/use-smtp-capture";
+import { withSmtpCapture } from "@/test/support/use-smtp-capture";
 
-let smtp: Awaited<ReturnType<typeof useSmtpCapture>>;
-let mail: SmtpCapture;
-let logs: LogCapture;
+const smtp = withSmtpCapture();
+const logs = withLogCapture();
 let undoCrash: (() => void) | undefined;
 
-beforeAll(async () => {
-  smtp = await useSmtpCapture();
-  mail = smtp.capture;
-  logs = captureLogs();
-});
-afterAll(async () => {
-  logs.restore();
-  await smtp.restore();
-});
 afterEach(() => {
   undoCrash?.();
   undoCrash = undefined;
@@ -51,7 +41,6 @@ const bank = withSandboxBank();
 
 const asUser = <T>(userId: string, fn: () => Promise<T>) =>
   runWithRequestContext({ actor: { type: "user", userId }, ipAddress: "203.0.113.7", userAgent: "crash-test" }, fn);
-const login = (label: string) => `${label}-${Math.random().toString(36).slice(2, 8)}`;
 const ELEVEN_MINUTES = 11 * 60_000;
 
 /** Start → consent at the bank → the callback URL (not yet called). */
@@ -78,12 +67,7 @@ async function outboxTypes(correlationId: string): Promise<string[]> {
 }
 
 /** Messages the capture received for one run (the barrier: every send of the pass has returned). */
-const emailsFor = (correlationId: string) => mail.messages.filter((m) => m.headers["x-ledgerlink-correlation-id"] === correlationId);
-
-async function statusOf(connectionId: string) {
-  const [row] = await (await getDb()).select().from(providerConnections).where(eq(providerConnections.id, connectionId));
-  return row!;
-}
+const emailsFor = (correlationId: string) => smtp.capture().messages.filter((m) => m.headers["x-ledgerlink-correlation-id"] === correlationId);
 
 /** Two passes: the first finishes the work, the second must find nothing more to send or audit. */
 async function recoverTwice(correlationId: string) {
@@ -99,12 +83,12 @@ describe("a callback that dies before its outcome is closed by the sweep", () =>
   const points: CrashPointName[] = ["connect:after-claim", "connect:after-exchange", "connect:after-grant-kept"];
   test.each(points)("crash at %s: the row ends failed, the run gets its outcome once, a kept grant is revoked", async (point) => {
     const user = await createTestUser();
-    const flow = await startAndConsent(user.id, login("crash"));
+    const flow = await startAndConsent(user.id, uniqueLogin("crash"));
     undoCrash = crashAt(point);
     await expect(asUser(user.id, () => completeConnect({ userId: user.id, providerSlug: "sandbox-bank", callbackUrl: flow.callbackUrl }))).rejects.toThrow(
       /simulated crash/,
     );
-    expect((await statusOf(flow.connectionId)).status).toBe("pending");
+    expect((await connectionRow(flow.connectionId)).status).toBe("pending");
     const [state] = await (await getDb()).select().from(oauthStates).where(eq(oauthStates.stateHash, flow.stateHash));
     expect(state?.claimedAt).toBeInstanceOf(Date);
     const kept = state?.grantEnc ? openPendingGrant(flow.stateHash, state.grantEnc) : null;
@@ -112,10 +96,10 @@ describe("a callback that dies before its outcome is closed by the sweep", () =>
 
     // Not yet expired: the sweep leaves a callback that may still be running alone.
     await closeAbandonedConnects(new Date());
-    expect((await statusOf(flow.connectionId)).status).toBe("pending");
+    expect((await connectionRow(flow.connectionId)).status).toBe("pending");
 
     await closeAbandonedConnects(new Date(Date.now() + ELEVEN_MINUTES));
-    expect((await statusOf(flow.connectionId)).status).toBe("failed");
+    expect((await connectionRow(flow.connectionId)).status).toBe("failed");
     expect(await auditActions(flow.correlationId)).toEqual(["provider_connection_attempted", "provider_connection_failed"]);
     expect(await outboxTypes(flow.correlationId)).toEqual(["ProviderConnectionAttempted", "ProviderConnectionFailed"]);
     const closedAgain = await closeAbandonedConnects(new Date(Date.now() + ELEVEN_MINUTES));
@@ -136,12 +120,12 @@ describe("a callback that dies before its outcome is closed by the sweep", () =>
     "crash at %s of the activation: recovery delivers each audit row and the email exactly once",
     async (point) => {
       const user = await createTestUser();
-      const flow = await startAndConsent(user.id, login("crash"));
+      const flow = await startAndConsent(user.id, uniqueLogin("crash"));
       undoCrash = crashAt(point);
       await expect(
         asUser(user.id, () => completeConnect({ userId: user.id, providerSlug: "sandbox-bank", callbackUrl: flow.callbackUrl })),
       ).rejects.toThrow(/simulated crash/);
-      expect((await statusOf(flow.connectionId)).status).toBe("active");
+      expect((await connectionRow(flow.connectionId)).status).toBe("active");
       expect(emailsFor(flow.correlationId)).toHaveLength(0);
 
       const after = await recoverTwice(flow.correlationId);
@@ -164,10 +148,10 @@ describe("disconnect and refresh killed after the commit or between handlers", (
     ["events:after-commit", 1],
     ["events:after-audit-handler", 2],
   ] as const)("disconnect, crash at %s: one audit row per event, one email", async (point, nth) => {
-    const { user, connectionId } = await activeConnection(login("disc"));
+    const { user, connectionId } = await activeConnection(uniqueLogin("disc"));
     undoCrash = crashAt(point, { nth });
     await expect(asUser(user.id, () => disconnectConnection({ userId: user.id, connectionId }))).rejects.toThrow(/simulated crash/);
-    expect((await statusOf(connectionId)).status).toBe("disconnected");
+    expect((await connectionRow(connectionId)).status).toBe("disconnected");
     const [attempted] = await (await getDb())
       .select()
       .from(auditLogs)
@@ -183,12 +167,12 @@ describe("disconnect and refresh killed after the commit or between handlers", (
     ["events:after-commit", 1],
     ["events:after-audit-handler", 2],
   ] as const)("refresh, crash at %s: one audit row per event, one email", async (point, nth) => {
-    const username = login("refr");
+    const username = uniqueLogin("refr");
     const { connectionId } = await activeConnection(username);
     await bank.control().revokeAccount(username);
     undoCrash = crashAt(point, { nth });
     await expect(refreshConnection({ connectionId, lock: "wait", force: true })).rejects.toThrow(/simulated crash/);
-    expect((await statusOf(connectionId)).status).toBe("revoked");
+    expect((await connectionRow(connectionId)).status).toBe("revoked");
     const [attempted] = await (await getDb())
       .select({ correlationId: sql<string>`${eventOutbox.payload}->>'correlationId'` })
       .from(eventOutbox)
@@ -204,7 +188,7 @@ describe("someone else's state, a disconnect in flight, a stale pending row", ()
   test("a callback with another user's state leaves that state alone: the owner's flow completes on its own run", async () => {
     const victim = await createTestUser();
     const attacker = await createTestUser();
-    const flow = await startAndConsent(victim.id, login("victim"));
+    const flow = await startAndConsent(victim.id, uniqueLogin("victim"));
 
     const stolen = await asUser(attacker.id, () => completeConnect({ userId: attacker.id, providerSlug: "sandbox-bank", callbackUrl: flow.callbackUrl }));
     expect(stolen).toMatchObject({ ok: false, reason: "invalid_state" });
@@ -220,14 +204,14 @@ describe("someone else's state, a disconnect in flight, a stale pending row", ()
 
   test("a connection disconnected while its flow was at the bank: the tokens just received are revoked, the run gets an outcome", async () => {
     const user = await createTestUser();
-    const username = login("inflight");
+    const username = uniqueLogin("inflight");
     const flow = await startAndConsent(user.id, username);
     const disconnected = await asUser(user.id, () => disconnectConnection({ userId: user.id, connectionId: flow.connectionId }));
     expect(disconnected.ok).toBe(true);
 
     const result = await asUser(user.id, () => completeConnect({ userId: user.id, providerSlug: "sandbox-bank", callbackUrl: flow.callbackUrl }));
     expect(result).toMatchObject({ ok: false, reason: "invalid_state" });
-    expect((await statusOf(flow.connectionId)).status).toBe("disconnected");
+    expect((await connectionRow(flow.connectionId)).status).toBe("disconnected");
     expect(await auditActions(flow.correlationId)).toEqual(["provider_connection_attempted", "provider_connection_failed"]);
     const revokedLine = logs.lines.find((l) => l.connectionId === flow.connectionId && l.msg === "callback's grant not stored; revoked at the provider");
     expect(revokedLine?.revocation).toBe("revoked");
@@ -242,7 +226,7 @@ describe("someone else's state, a disconnect in flight, a stale pending row", ()
     const old = new Date(Date.now() - 30 * 60_000);
     await db.insert(providerConnections).values({ id, userId: user.id, providerSlug: "sandbox-bank", alias: "orphan", status: "pending", createdAt: old, updatedAt: old });
     await closeAbandonedConnects(new Date());
-    expect((await statusOf(id)).status).toBe("failed");
+    expect((await connectionRow(id)).status).toBe("failed");
     const failed = await db
       .select()
       .from(auditLogs)

@@ -3,7 +3,7 @@
  * Sandbox Bank over HTTP, the real event pipeline (outbox, audit, email over SMTP).
  */
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 
 import { completeConnect } from "@/lib/connections/complete-connect";
 import { disconnectConnection } from "@/lib/connections/disconnect";
@@ -17,25 +17,14 @@ import { authorizeInSandboxBank } from "@/lib/providers/sandbox-bank/consent-dri
 import { openCodeVerifier, openConnectionToken } from "@/lib/providers/token-vault";
 import { runWithRequestContext } from "@/lib/request-context";
 import { collectEventArtifacts, findCredentialLeaks } from "@/test/support/credential-scan";
-import { captureLogs, type LogCapture } from "@/test/support/log-capture";
-import { withSandboxBank } from "@/test/support/sandbox-bank";
+import { connectionRow } from "@/test/support/connection-rows";
+import { withLogCapture } from "@/test/support/log-capture";
+import { uniqueLogin, withSandboxBank } from "@/test/support/sandbox-bank";
 import { createTestUser } from "@/test/support/test-users";
-import { useSmtpCapture } from "@/test/support/use-smtp-capture";
-import type { SmtpCapture } from "@/test/support/smtp-capture";
+import { withSmtpCapture } from "@/test/support/use-smtp-capture";
 
-let smtp: Awaited<ReturnType<typeof useSmtpCapture>>;
-let mail: SmtpCapture;
-let logs: LogCapture;
-
-beforeAll(async () => {
-  smtp = await useSmtpCapture();
-  mail = smtp.capture;
-  logs = captureLogs();
-});
-afterAll(async () => {
-  logs.restore();
-  await smtp.restore();
-});
+const smtp = withSmtpCapture();
+const logs = withLogCapture();
 const bank = withSandboxBank();
 
 const asUser = <T>(userId: string, fn: () => Promise<T>) =>
@@ -54,13 +43,7 @@ async function auditFor(correlationId: string) {
   return db.select().from(auditLogs).where(eq(auditLogs.correlationId, correlationId)).orderBy(auditLogs.seq);
 }
 
-async function connectionRow(id: string) {
-  const db = await getDb();
-  const [row] = await db.select().from(providerConnections).where(eq(providerConnections.id, id));
-  return row!;
-}
 
-const uniqueLogin = (label: string) => `${label}-${Math.random().toString(36).slice(2, 8)}`;
 
 describe("connect", () => {
   test("approve: the connection is active, tokens sealed, two audit rows, one email, and no credential anywhere", async () => {
@@ -97,13 +80,13 @@ describe("connect", () => {
     ]);
     expect(audit[1]).toMatchObject({ userId: user.id, connectionId: row.id, ipAddress: "203.0.113.7", actorType: "user" });
 
-    await expect.poll(() => mail.messages.filter((m) => m.to.includes(user.email)).length).toBe(1);
-    const [email] = mail.messages.filter((m) => m.to.includes(user.email));
+    await expect.poll(() => smtp.capture().messages.filter((m) => m.to.includes(user.email)).length).toBe(1);
+    const [email] = smtp.capture().messages.filter((m) => m.to.includes(user.email));
     expect(email!.subject).toBe("Sandbox Bank connected");
     expect(email!.text).toContain("/activity");
 
     const code = callbackUrl.searchParams.get("code")!;
-    const leaks = findCredentialLeaks(await collectEventArtifacts({ correlationIds: [correlationId], logs: logs.raw, emails: mail.messages }), {
+    const leaks = findCredentialLeaks(await collectEventArtifacts({ correlationIds: [correlationId], logs: logs.raw, emails: smtp.capture().messages }), {
       accessToken,
       refreshToken,
       code,
@@ -131,7 +114,7 @@ describe("connect", () => {
     const rows = await db.select().from(providerConnections).where(eq(providerConnections.userId, user.id));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: "failed", statusReason: reason, accessTokenEnc: null });
-    expect(mail.messages.filter((m) => m.to.includes(user.email))).toHaveLength(0);
+    expect(smtp.capture().messages.filter((m) => m.to.includes(user.email))).toHaveLength(0);
   });
 
   test("a replayed, forged or someone else's state is invalid_state and changes nothing", async () => {
@@ -241,7 +224,7 @@ describe("disconnect", () => {
       .where(and(eq(auditLogs.connectionId, result.connectionId), eq(auditLogs.workflow, "disconnect")))
       .orderBy(auditLogs.seq);
     expect(audit.map((a) => a.action)).toEqual(["provider_disconnection_attempted", "provider_disconnected"]);
-    await expect.poll(() => mail.messages.filter((m) => m.to.includes(user.email) && m.subject === "Sandbox Bank disconnected").length).toBe(1);
+    await expect.poll(() => smtp.capture().messages.filter((m) => m.to.includes(user.email) && m.subject === "Sandbox Bank disconnected").length).toBe(1);
   });
 
   test("someone else's connection id gets connection_not_found and changes nothing", async () => {

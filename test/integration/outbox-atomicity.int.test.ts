@@ -19,14 +19,14 @@ import { getDb } from "@/lib/db/client";
 import { eventOutbox, providerConnections } from "@/lib/db/schema";
 import { authorizeInSandboxBank } from "@/lib/providers/sandbox-bank/consent-driver";
 import { runWithRequestContext } from "@/lib/request-context";
-import { withSandboxBank } from "@/test/support/sandbox-bank";
+import { connectionRow } from "@/test/support/connection-rows";
+import { uniqueLogin, withSandboxBank } from "@/test/support/sandbox-bank";
 import { createTestUser } from "@/test/support/test-users";
 import { withSmtpCapture } from "@/test/support/use-smtp-capture";
 
 withSmtpCapture();
 withSandboxBank();
 
-const uniqueLogin = (label: string) => `${label}-${Math.random().toString(36).slice(2, 8)}`;
 const asUser = <T>(userId: string, fn: () => Promise<T>) => runWithRequestContext({ actor: { type: "user", userId } }, fn);
 
 /** From now on the database refuses outbox rows of a Succeeded event about `userId`. */
@@ -56,12 +56,6 @@ async function succeededOutboxRows(userId: string) {
     .select({ type: eventOutbox.type })
     .from(eventOutbox)
     .where(and(like(eventOutbox.type, "%Succeeded"), sql`${eventOutbox.payload}->>'userId' = ${userId}`));
-}
-
-async function row(connectionId: string) {
-  const db = await getDb();
-  const [found] = await db.select().from(providerConnections).where(eq(providerConnections.id, connectionId));
-  return found!;
 }
 
 /** Start → consent (short-lived tokens, so the connection is due for a refresh) → callback URL. */
@@ -94,12 +88,12 @@ describe("the Succeeded outbox row commits with the change, or neither does", ()
 
   test("disconnect: a refused outbox write leaves the connection active", async () => {
     const { userId, connectionId } = await activeConnection();
-    const before = await row(connectionId);
+    const before = await connectionRow(connectionId);
     await refuseSucceededOutboxRows(userId);
 
     expect(await asUser(userId, () => disconnectConnection({ userId, connectionId }))).toEqual({ ok: false, reason: "database_error" });
 
-    const after = await row(connectionId);
+    const after = await connectionRow(connectionId);
     expect(after).toMatchObject({ status: "active", disconnectedAt: null });
     expect(after.refreshTokenEnc).toBe(before.refreshTokenEnc);
     expect((await succeededOutboxRows(userId)).map((r) => r.type)).toEqual(["ProviderConnectionSucceeded"]);
@@ -107,12 +101,12 @@ describe("the Succeeded outbox row commits with the change, or neither does", ()
 
   test("refresh: a refused outbox write leaves the old tokens in place", async () => {
     const { userId, connectionId } = await activeConnection();
-    const before = await row(connectionId);
+    const before = await connectionRow(connectionId);
     await refuseSucceededOutboxRows(userId);
 
     await expect(refreshConnection({ connectionId })).rejects.toThrow();
 
-    const after = await row(connectionId);
+    const after = await connectionRow(connectionId);
     expect(after).toMatchObject({ status: "active", lastRefreshedAt: null });
     expect(after.accessTokenEnc).toBe(before.accessTokenEnc);
     expect(after.refreshTokenEnc).toBe(before.refreshTokenEnc);

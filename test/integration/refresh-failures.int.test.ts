@@ -14,18 +14,15 @@ import { createServer, type Server } from "node:http";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { completeConnect } from "@/lib/connections/complete-connect";
 import { getFreshAccessToken } from "@/lib/connections/get-fresh-access-token";
 import { REFRESH_BACKOFF } from "@/lib/connections/refresh-backoff";
 import { refreshConnection } from "@/lib/connections/refresh-connection";
-import { startConnect } from "@/lib/connections/start-connect";
 import { getDb } from "@/lib/db/client";
-import { auditLogs, providerConnections } from "@/lib/db/schema";
-import { authorizeInSandboxBank } from "@/lib/providers/sandbox-bank/consent-driver";
+import { providerConnections } from "@/lib/db/schema";
 import type { TokenEndpointMode } from "@/lib/providers/sandbox-bank/state";
 import { openConnectionToken } from "@/lib/providers/token-vault";
-import { runWithRequestContext } from "@/lib/request-context";
-import { withSandboxBank } from "@/test/support/sandbox-bank";
+import { connectionRow, refreshAuditTrail } from "@/test/support/connection-rows";
+import { connectAtSandboxBank, uniqueLogin, withSandboxBank } from "@/test/support/sandbox-bank";
 import { createTestUser } from "@/test/support/test-users";
 import { withSmtpCapture } from "@/test/support/use-smtp-capture";
 
@@ -71,32 +68,13 @@ const smtp = withSmtpCapture();
 const bank = withSandboxBank();
 
 const SECOND = 1000;
-const uniqueLogin = (label: string) => `${label}-${Math.random().toString(36).slice(2, 8)}`;
 
 /** An active connection at the Sandbox Bank whose access token lives 60 s (so it is due), owned by a user with a known address. */
 async function activeConnection(label: string) {
   const login = uniqueLogin(label);
   const user = await createTestUser();
-  const connectionId = await runWithRequestContext({ actor: { type: "user", userId: user.id } }, async () => {
-    const { authorizationUrl } = await startConnect({ userId: user.id, providerSlug: "sandbox-bank" });
-    const callbackUrl = await authorizeInSandboxBank(new URL(authorizationUrl), { username: login, outcome: "short_lived" });
-    const result = await completeConnect({ userId: user.id, providerSlug: "sandbox-bank", callbackUrl });
-    if (!result.ok) throw new Error(`connect failed: ${result.reason}`);
-    return result.connectionId;
-  });
+  const connectionId = await connectAtSandboxBank({ userId: user.id, login, outcome: "short_lived" });
   return { login, user, connectionId };
-}
-
-async function row(connectionId: string) {
-  const db = await getDb();
-  const [found] = await db.select().from(providerConnections).where(eq(providerConnections.id, connectionId));
-  return found!;
-}
-
-async function refreshAudit(connectionId: string) {
-  const db = await getDb();
-  const rows = await db.select().from(auditLogs).where(eq(auditLogs.connectionId, connectionId)).orderBy(auditLogs.seq);
-  return rows.filter((r) => r.workflow === "refresh").map((r) => [r.outcome, r.reason, r.needsUserAction]);
 }
 
 /** Emails sent to `address` so far; valid right after `refreshConnection` returns (see the header). */
@@ -113,8 +91,8 @@ function expectBackoff(nextAttemptAt: Date | null, now: Date, failures: number) 
 }
 
 /** A transient failure keeps the grant: active, tokens kept, one more failure counted. */
-async function expectGrantKept(connectionId: string, before: Awaited<ReturnType<typeof row>>, reason: string, failures: number) {
-  const after = await row(connectionId);
+async function expectGrantKept(connectionId: string, before: Awaited<ReturnType<typeof connectionRow>>, reason: string, failures: number) {
+  const after = await connectionRow(connectionId);
   expect(after).toMatchObject({ status: "active", statusReason: reason, refreshFailures: failures });
   expect(after.refreshTokenEnc).toBe(before.refreshTokenEnc);
   expect(after.accessTokenEnc).toBe(before.accessTokenEnc);
@@ -130,14 +108,14 @@ describe("refresh failures only the user can fix", { timeout: 90_000 }, () => {
 
     const outcome = await refreshConnection({ connectionId });
     expect(outcome).toMatchObject({ status: "failed", reason: "refresh_token_expired", needsUserAction: true });
-    expect(await row(connectionId)).toMatchObject({
+    expect(await connectionRow(connectionId)).toMatchObject({
       status: "expired",
       statusReason: "refresh_token_expired",
       accessTokenEnc: null,
       refreshTokenEnc: null,
       nextRefreshAttemptAt: null,
     });
-    expect(await refreshAudit(connectionId)).toEqual([
+    expect(await refreshAuditTrail(connectionId)).toEqual([
       ["attempted", null, null],
       ["failed", "refresh_token_expired", true],
     ]);
@@ -155,7 +133,7 @@ describe("refresh failures only the user can fix", { timeout: 90_000 }, () => {
     await db.update(providerConnections).set({ refreshTokenExpiresAt: new Date(Date.now() - SECOND) }).where(eq(providerConnections.id, connectionId));
 
     expect(await refreshConnection({ connectionId })).toMatchObject({ status: "failed", reason: "refresh_token_expired" });
-    expect(await row(connectionId)).toMatchObject({ status: "expired", statusReason: "refresh_token_expired", refreshTokenEnc: null });
+    expect(await connectionRow(connectionId)).toMatchObject({ status: "expired", statusReason: "refresh_token_expired", refreshTokenEnc: null });
     expect(await refreshCount(login)).toBe(0);
     expect(emailsTo(user.email)).toEqual(["Sandbox Bank connected", "Reconnect Sandbox Bank"]);
   });
@@ -165,8 +143,8 @@ describe("refresh failures only the user can fix", { timeout: 90_000 }, () => {
     await bank.control().revokeAccount(login);
 
     expect(await refreshConnection({ connectionId })).toMatchObject({ status: "failed", reason: "provider_revoked", needsUserAction: true });
-    expect(await row(connectionId)).toMatchObject({ status: "revoked", statusReason: "provider_revoked", accessTokenEnc: null, refreshTokenEnc: null });
-    expect(await refreshAudit(connectionId)).toEqual([
+    expect(await connectionRow(connectionId)).toMatchObject({ status: "revoked", statusReason: "provider_revoked", accessTokenEnc: null, refreshTokenEnc: null });
+    expect(await refreshAuditTrail(connectionId)).toEqual([
       ["attempted", null, null],
       ["failed", "provider_revoked", true],
     ]);
@@ -177,7 +155,7 @@ describe("refresh failures only the user can fix", { timeout: 90_000 }, () => {
 describe("transient refresh failures back off and keep the grant, without an email", () => {
   test("a 5xx: provider_unavailable, the base backoff, then a doubled one, and a retry that succeeds", async () => {
     const { login, user, connectionId } = await activeConnection("lou");
-    const before = await row(connectionId);
+    const before = await connectionRow(connectionId);
     await bank.control().setAccount(login, { tokenEndpoint: "unavailable" });
 
     const now = new Date();
@@ -197,13 +175,13 @@ describe("transient refresh failures back off and keep the grant, without an ema
     await bank.control().setAccount(login, { tokenEndpoint: "ok" });
     const recovered = await refreshConnection({ connectionId, now: new Date(second.nextRefreshAttemptAt!.getTime() + SECOND) });
     expect(recovered).toMatchObject({ status: "refreshed" });
-    expect(await row(connectionId)).toMatchObject({ status: "active", statusReason: null, refreshFailures: 0, nextRefreshAttemptAt: null });
+    expect(await connectionRow(connectionId)).toMatchObject({ status: "active", statusReason: null, refreshFailures: 0, nextRefreshAttemptAt: null });
     expect(emailsTo(user.email)).toEqual(["Sandbox Bank connected"]);
   });
 
   test("a 429 whose Retry-After is shorter than the backoff: rate_limited, the base backoff", async () => {
     const { login, user, connectionId } = await activeConnection("max");
-    const before = await row(connectionId);
+    const before = await connectionRow(connectionId);
     await bank.control().setAccount(login, { tokenEndpoint: "rate_limited" }); // Retry-After: 1
 
     const now = new Date();
@@ -217,7 +195,7 @@ describe("transient refresh failures back off and keep the grant, without an ema
     const { user, connectionId } = await activeConnection("ned");
     const db = await getDb();
     await db.update(providerConnections).set({ providerSlug: "stub-bank" }).where(eq(providerConnections.id, connectionId));
-    const before = await row(connectionId);
+    const before = await connectionRow(connectionId);
     const retryAfterSeconds = REFRESH_BACKOFF.maxSeconds * 2;
     stubMode = { kind: "rate_limited", retryAfterSeconds };
     const requestsBefore = stubRequests;
@@ -234,7 +212,7 @@ describe("transient refresh failures back off and keep the grant, without an ema
     const { user, connectionId } = await activeConnection("oda");
     const db = await getDb();
     await db.update(providerConnections).set({ providerSlug: "stub-bank" }).where(eq(providerConnections.id, connectionId));
-    const before = await row(connectionId);
+    const before = await connectionRow(connectionId);
     stubMode = { kind: "drop_connection" };
     const requestsBefore = stubRequests;
 
@@ -248,7 +226,7 @@ describe("transient refresh failures back off and keep the grant, without an ema
 
   test("a bank that does not answer in time: provider_unavailable after the client's timeout, the base backoff", { timeout: 60_000 }, async () => {
     const { login, user, connectionId } = await activeConnection("pia");
-    const before = await row(connectionId);
+    const before = await connectionRow(connectionId);
     await bank.control().setAccount(login, { tokenEndpoint: "slow" }); // answers after 15 s; the client gives up after 10 s
 
     const now = new Date();
@@ -262,13 +240,13 @@ describe("transient refresh failures back off and keep the grant, without an ema
 describe("getFreshAccessToken", () => {
   test("refreshes a due token before handing it out", async () => {
     const { login, user, connectionId } = await activeConnection("quin");
-    const before = await row(connectionId);
+    const before = await connectionRow(connectionId);
     const oldAccessToken = openConnectionToken(connectionId, "access_token", before.accessTokenEnc!);
 
     const token = await getFreshAccessToken({ userId: user.id, connectionId });
 
     expect(await refreshCount(login)).toBe(1);
-    const after = await row(connectionId);
+    const after = await connectionRow(connectionId);
     expect(after.lastRefreshedAt).toBeInstanceOf(Date);
     expect(token).not.toBe(oldAccessToken);
     expect(token).toBe(openConnectionToken(connectionId, "access_token", after.accessTokenEnc!));

@@ -6,62 +6,39 @@ import { and, eq, isNotNull, notInArray } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
 
 import { GET as cronRoute } from "@/app/api/cron/refresh-tokens/route";
-import { completeConnect } from "@/lib/connections/complete-connect";
 import { getFreshAccessToken } from "@/lib/connections/get-fresh-access-token";
 import { refreshConnection } from "@/lib/connections/refresh-connection";
 import { runRefreshSweep, type RefreshTiming } from "@/lib/connections/refresh-sweep";
-import { startConnect } from "@/lib/connections/start-connect";
 import { getDb } from "@/lib/db/client";
-import { auditLogs, providerConnections } from "@/lib/db/schema";
+import { providerConnections } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
-import { authorizeInSandboxBank } from "@/lib/providers/sandbox-bank/consent-driver";
 import type { Outcome } from "@/lib/providers/sandbox-bank/pages";
 import { openConnectionToken } from "@/lib/providers/token-vault";
-import { runWithRequestContext } from "@/lib/request-context";
-import { withSandboxBank } from "@/test/support/sandbox-bank";
+import { connectionRow, refreshAuditTrail } from "@/test/support/connection-rows";
+import { connectAtSandboxBank, uniqueLogin, withSandboxBank } from "@/test/support/sandbox-bank";
 import { createTestUser } from "@/test/support/test-users";
 import { withSmtpCapture } from "@/test/support/use-smtp-capture";
 
 const smtp = withSmtpCapture();
 const bank = withSandboxBank();
 
-const uniqueLogin = (label: string) => `${label}-${Math.random().toString(36).slice(2, 8)}`;
-
 /** A connection whose access token lives 60 s: always inside REFRESH_AHEAD_SECONDS, so due. */
 async function dueConnection(login: string, outcome: Outcome = "short_lived", existing?: { userId: string; connectionId: string }) {
-  const user = existing ? { id: existing.userId } : await createTestUser();
-  return runWithRequestContext({ actor: { type: "user", userId: user.id } }, async () => {
-    const { authorizationUrl } = await startConnect({ userId: user.id, providerSlug: "sandbox-bank", connectionId: existing?.connectionId });
-    const callbackUrl = await authorizeInSandboxBank(new URL(authorizationUrl), { username: login, outcome });
-    const result = await completeConnect({ userId: user.id, providerSlug: "sandbox-bank", callbackUrl });
-    if (!result.ok) throw new Error(`connect failed: ${result.reason}`);
-    return { userId: user.id, connectionId: result.connectionId };
-  });
-}
-
-async function row(connectionId: string) {
-  const db = await getDb();
-  const [found] = await db.select().from(providerConnections).where(eq(providerConnections.id, connectionId));
-  return found!;
-}
-
-async function refreshAudit(connectionId: string) {
-  const db = await getDb();
-  const rows = await db.select().from(auditLogs).where(eq(auditLogs.connectionId, connectionId)).orderBy(auditLogs.seq);
-  return rows.filter((r) => r.workflow === "refresh").map((r) => [r.outcome, r.reason, r.needsUserAction]);
+  const userId = existing?.userId ?? (await createTestUser()).id;
+  return { userId, connectionId: await connectAtSandboxBank({ userId, login, outcome, connectionId: existing?.connectionId }) };
 }
 
 describe("refresh", () => {
   test("the sweep refreshes a due connection and stores the rotated tokens sealed", async () => {
     const login = uniqueLogin("rita");
     const { connectionId } = await dueConnection(login);
-    const before = await row(connectionId);
+    const before = await connectionRow(connectionId);
     const oldRefresh = openConnectionToken(connectionId, "refresh_token", before.refreshTokenEnc!);
 
     const summary = await runRefreshSweep({ recover: false });
     expect(summary.refreshed).toBeGreaterThanOrEqual(1);
 
-    const after = await row(connectionId);
+    const after = await connectionRow(connectionId);
     expect(after.status).toBe("active");
     expect(after.lastRefreshedAt).toBeInstanceOf(Date);
     const newRefresh = openConnectionToken(connectionId, "refresh_token", after.refreshTokenEnc!);
@@ -69,7 +46,7 @@ describe("refresh", () => {
     expect(after.refreshTokenEnc).not.toContain(newRefresh);
     expect(after.accessTokenEnc).not.toBe(before.accessTokenEnc);
     expect((await bank.control().stats()).tokenRequests.byAccount[login]?.refreshToken).toBe(1);
-    expect(await refreshAudit(connectionId)).toEqual([
+    expect(await refreshAuditTrail(connectionId)).toEqual([
       ["attempted", null, null],
       ["succeeded", null, null],
     ]);
@@ -86,7 +63,7 @@ describe("refresh", () => {
       getFreshAccessToken({ userId, connectionId }),
     ]);
     expect((await bank.control().stats()).tokenRequests.byAccount[login]?.refreshToken).toBe(1);
-    expect((await row(connectionId)).status).toBe("active");
+    expect((await connectionRow(connectionId)).status).toBe("active");
     // The token handed out is the refreshed one, and it still works for the next refresh.
     expect(await refreshConnection({ connectionId, force: true })).toMatchObject({ status: "refreshed" });
   });
@@ -103,9 +80,9 @@ describe("refresh", () => {
     await runRefreshSweep({ recover: false });
     await runRefreshSweep({ recover: false });
 
-    const revoked = await row(first.connectionId);
+    const revoked = await connectionRow(first.connectionId);
     expect(revoked).toMatchObject({ status: "revoked", statusReason: "provider_revoked", refreshTokenEnc: null });
-    expect(await refreshAudit(first.connectionId)).toEqual([
+    expect(await refreshAuditTrail(first.connectionId)).toEqual([
       ["attempted", null, null],
       ["failed", "provider_revoked", true],
     ]);
@@ -113,7 +90,7 @@ describe("refresh", () => {
 
     const again = await dueConnection(login, "approve", { userId: user.id, connectionId: first.connectionId });
     expect(again.connectionId).toBe(first.connectionId);
-    expect(await row(first.connectionId)).toMatchObject({ status: "active", statusReason: null });
+    expect(await connectionRow(first.connectionId)).toMatchObject({ status: "active", statusReason: null });
   });
 
   test("a bank answering 503 leaves the connection active and schedules a retry with backoff", async () => {
@@ -122,10 +99,10 @@ describe("refresh", () => {
     await bank.control().setAccount(login, { tokenEndpoint: "unavailable" });
 
     await runRefreshSweep({ recover: false });
-    const failed = await row(connectionId);
+    const failed = await connectionRow(connectionId);
     expect(failed).toMatchObject({ status: "active", refreshFailures: 1, statusReason: "provider_unavailable" });
     expect(failed.nextRefreshAttemptAt!.getTime()).toBeGreaterThan(Date.now());
-    expect(await refreshAudit(connectionId)).toEqual([
+    expect(await refreshAuditTrail(connectionId)).toEqual([
       ["attempted", null, null],
       ["failed", "provider_unavailable", false],
     ]);
@@ -137,7 +114,7 @@ describe("refresh", () => {
     // The bank is back and the backoff has passed: the retry succeeds.
     await bank.control().setAccount(login, { tokenEndpoint: "ok" });
     await runRefreshSweep({ recover: false, now: new Date(failed.nextRefreshAttemptAt!.getTime() + 1000) });
-    expect(await row(connectionId)).toMatchObject({ status: "active", refreshFailures: 0, nextRefreshAttemptAt: null });
+    expect(await connectionRow(connectionId)).toMatchObject({ status: "active", refreshFailures: 0, nextRefreshAttemptAt: null });
   });
 
   // Three connects and a whole sweep: give it room on a loaded machine.
@@ -170,14 +147,14 @@ describe("refresh", () => {
     const summary = await response.json();
     expect(summary).toMatchObject({ refreshed: 1, failed: 1, skipped: 0, abandonedConnects: 0, reauthWarnings: 0, accountsCaughtUp: 0, accountsCatchUpFailed: 0 });
     expect(summary.took).toBeGreaterThanOrEqual(0);
-    expect(await row(ok.connectionId)).toMatchObject({ status: "active", refreshFailures: 0 });
-    expect(await row(failing.connectionId)).toMatchObject({ status: "active", refreshFailures: 1, statusReason: "provider_unavailable" });
-    expect(await row(backingOff.connectionId)).toMatchObject({ refreshFailures: 1, lastRefreshedAt: null });
+    expect(await connectionRow(ok.connectionId)).toMatchObject({ status: "active", refreshFailures: 0 });
+    expect(await connectionRow(failing.connectionId)).toMatchObject({ status: "active", refreshFailures: 1, statusReason: "provider_unavailable" });
+    expect(await connectionRow(backingOff.connectionId)).toMatchObject({ refreshFailures: 1, lastRefreshedAt: null });
   });
 });
 
 describe("sweeps share the work", () => {
-  const leaseOf = async (connectionId: string) => (await row(connectionId)).refreshLeaseUntil;
+  const leaseOf = async (connectionId: string) => (await connectionRow(connectionId)).refreshLeaseUntil;
   const setLease = async (connectionId: string, until: Date | null) => {
     const db = await getDb();
     await db.update(providerConnections).set({ refreshLeaseUntil: until }).where(eq(providerConnections.id, connectionId));
@@ -218,7 +195,7 @@ describe("sweeps share the work", () => {
     await setLease(connectionId, new Date(Date.now() - 1000));
     await runRefreshSweep({ recover: false });
     expect((await bank.control().stats()).tokenRequests.byAccount[login]?.refreshToken).toBe(1);
-    expect(await row(connectionId)).toMatchObject({ status: "active", refreshLeaseUntil: null, refreshFailures: 0 });
+    expect(await connectionRow(connectionId)).toMatchObject({ status: "active", refreshLeaseUntil: null, refreshFailures: 0 });
   });
 
   test("a sweep that runs out of time mid-batch hands the rest of its claim back", async () => {

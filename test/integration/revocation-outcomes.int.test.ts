@@ -7,44 +7,27 @@
 import { and, eq } from "drizzle-orm";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 
 import { PastConnections } from "@/components/connections/past-connections";
-import { completeConnect } from "@/lib/connections/complete-connect";
 import { disconnectConnection } from "@/lib/connections/disconnect";
-import { startConnect } from "@/lib/connections/start-connect";
 import { getDb } from "@/lib/db/client";
 import { auditLogs, providerConnections } from "@/lib/db/schema";
 import { listPastConnections } from "@/lib/people/list-past-connections";
-import { authorizeInSandboxBank } from "@/lib/providers/sandbox-bank/consent-driver";
 import { runWithRequestContext } from "@/lib/request-context";
-import { withSandboxBank } from "@/test/support/sandbox-bank";
+import { connectAtSandboxBank, withSandboxBank } from "@/test/support/sandbox-bank";
 import { createTestUser } from "@/test/support/test-users";
-import { useSmtpCapture } from "@/test/support/use-smtp-capture";
+import { withSmtpCapture } from "@/test/support/use-smtp-capture";
 
-let smtp: Awaited<ReturnType<typeof useSmtpCapture>>;
-beforeAll(async () => {
-  smtp = await useSmtpCapture();
-});
-afterAll(async () => {
-  await smtp.restore();
-});
+withSmtpCapture();
 const bank = withSandboxBank();
 
 const asUser = <T>(userId: string, fn: () => Promise<T>) => runWithRequestContext({ actor: { type: "user", userId } }, fn);
 
-async function connect(userId: string, login: string): Promise<string> {
-  const { authorizationUrl } = await asUser(userId, () => startConnect({ userId, providerSlug: "sandbox-bank" }));
-  const callbackUrl = await authorizeInSandboxBank(new URL(authorizationUrl), { username: login, outcome: "approve", action: "continue" });
-  const result = await asUser(userId, () => completeConnect({ userId, providerSlug: "sandbox-bank", callbackUrl }));
-  if (!result.ok) throw new Error(`connect failed: ${JSON.stringify(result)}`);
-  return result.connectionId;
-}
-
 test("a revocation the bank refuses: disconnected anyway, and 'failed' with advice in Past connections and in the audit row", async () => {
   const user = await createTestUser();
   const login = `revoke-fails-${Math.random().toString(36).slice(2, 8)}`;
-  const connectionId = await connect(user.id, login);
+  const connectionId = await connectAtSandboxBank({ userId: user.id, login: login });
   await bank.control().setAccount(login, { tokenEndpoint: "ok", revocationEndpoint: "unavailable" });
   const before = (await bank.control().stats()).revocations.length;
 

@@ -4,6 +4,7 @@
  * what was logged, or scan it for credentials. Always `restore()` (e.g. in afterEach).
  */
 import pino from "pino";
+import { afterAll, beforeAll } from "vitest";
 
 import { getLogger } from "@/lib/logger";
 
@@ -44,4 +45,29 @@ export function captureLogs({ level = "info" }: { level?: pino.LevelWithSilent }
   };
   logger.level = level;
   return capture;
+}
+
+/**
+ * The same for a whole test file: captures from `beforeAll` to `afterAll`. The logger reads the
+ * environment, so register it after `withSmtpCapture()`. Reading the capture before it started throws.
+ */
+export function withLogCapture(options: { level?: pino.LevelWithSilent } = {}): Omit<LogCapture, "restore"> {
+  let current: LogCapture | undefined;
+  beforeAll(() => {
+    current = captureLogs(options);
+  });
+  afterAll(() => current?.restore());
+  const running = () => {
+    if (!current) throw new Error("withLogCapture: the capture starts in beforeAll");
+    return current;
+  };
+  return {
+    get lines() {
+      return running().lines;
+    },
+    get raw() {
+      return running().raw;
+    },
+    clear: () => running().clear(),
+  };
 }

@@ -23,6 +23,8 @@ export default async function OperationsPage() {
   await recordOperationsAccess({ access: { action: "operations_viewed" }, adminId: admin.id, headers: await headers() });
   const { zone } = resolveTimeZone(admin.timeZone);
   const at = (value: Date | null) => formatDateTime(value, { timeZone: zone });
+  /** Where a retried email or handler run stands. */
+  const retryStatus = (work: { status: string; attempts: number; updatedAt: Date }) => `${work.status} · ${work.attempts} attempts · last tried ${at(work.updatedAt)}`;
   const [work, sweeps, failedReads] = await Promise.all([listStuckWork(), listSweepRuns({ limit: 20 }), listFailedAccountReads({ limit: 50 })]);
   const anyFailed = work.emails.length + work.handlerRuns.length > 0;
 
@@ -44,42 +46,32 @@ export default async function OperationsPage() {
       ) : null}
 
       <PageSection id="emails" title="Emails retrying or failed">
-        {work.emails.length === 0 ? (
-          <Empty>Every email was sent.</Empty>
-        ) : (
-          <ul className="mt-3 space-y-3">
-            {work.emails.map((e) => (
-              <StuckItem
-                key={e.id}
-                label={`Email: ${e.subject}`}
-                title={e.subject}
-                status={`${e.status} · ${e.attempts} attempts · last tried ${at(e.updatedAt)}${e.status === "retrying" ? ` · next try ${at(e.nextAttemptAt)}` : ""}`}
-                lastError={e.lastError}
-              >
-                <RetryButton fields={{ kind: "email", id: e.id }} label="Retry now" srLabel={e.subject} />
-              </StuckItem>
-            ))}
-          </ul>
-        )}
+        <ItemList items={work.emails} empty="Every email was sent.">
+          {(e) => (
+            <RetryableItem
+              key={e.id}
+              label={`Email: ${e.subject}`}
+              title={e.subject}
+              status={e.status === "retrying" ? `${retryStatus(e)} · next try ${at(e.nextAttemptAt)}` : retryStatus(e)}
+              lastError={e.lastError}
+              retry={{ kind: "email", id: e.id }}
+            />
+          )}
+        </ItemList>
       </PageSection>
 
       <PageSection id="handlers" title="Handler runs retrying or dead">
-        {work.handlerRuns.length === 0 ? (
-          <Empty>Every event handler finished.</Empty>
-        ) : (
-          <ul className="mt-3 space-y-3">
-            {work.handlerRuns.map((r) => (
-              <StuckItem
-                key={`${r.eventId}:${r.handler}`}
-                title={`${r.handler} on ${r.eventType}`}
-                status={`${r.status} · ${r.attempts} attempts · last tried ${at(r.updatedAt)}`}
-                lastError={r.lastError}
-              >
-                <RetryButton fields={{ kind: "handler", id: r.eventId, handler: r.handler }} label="Retry now" srLabel={`${r.handler} on ${r.eventType}`} />
-              </StuckItem>
-            ))}
-          </ul>
-        )}
+        <ItemList items={work.handlerRuns} empty="Every event handler finished.">
+          {(r) => (
+            <RetryableItem
+              key={`${r.eventId}:${r.handler}`}
+              title={`${r.handler} on ${r.eventType}`}
+              status={retryStatus(r)}
+              lastError={r.lastError}
+              retry={{ kind: "handler", id: r.eventId, handler: r.handler }}
+            />
+          )}
+        </ItemList>
       </PageSection>
 
       <PageSection
@@ -87,56 +79,62 @@ export default async function OperationsPage() {
         title="Connections stuck pending"
         intro={`Pending for more than ${STUCK_PENDING_MS / 60_000} minutes: the person left the bank's page or the callback was lost. The sweep closes them.`}
       >
-        {work.pending.length === 0 ? (
-          <Empty>No connection is stuck.</Empty>
-        ) : (
-          <ul className="mt-3 space-y-1 text-sm">
-            {work.pending.map((c) => (
-              <li key={c.id}>
-                {c.providerSlug} · connection {c.id} · user {c.userId} · since {at(c.createdAt)}
-              </li>
-            ))}
-          </ul>
-        )}
+        <ItemList items={work.pending} empty="No connection is stuck." variant="lines">
+          {(c) => (
+            <li key={c.id}>
+              {c.providerSlug} · connection {c.id} · user {c.userId} · since {at(c.createdAt)}
+            </li>
+          )}
+        </ItemList>
       </PageSection>
 
       <PageSection id="reads" title="Accounts reads that failed">
-        {failedReads.length === 0 ? (
-          <Empty>No accounts read failed.</Empty>
-        ) : (
-          <ul className="mt-3 space-y-3">
-            {failedReads.map((r) => (
-              <StuckItem
-                key={r.id}
-                label={`Accounts read: ${r.reason ?? "unknown"}`}
-                title={`${r.providerSlug} · ${r.reason ?? "unknown"} · ${r.trigger}`}
-                status={accountReadFailureText(r.reason)}
-              >
-                <p className="text-zinc-600">
-                  {at(r.startedAt)} · connection {r.connectionId} · correlation {r.correlationId}
-                </p>
-              </StuckItem>
-            ))}
-          </ul>
-        )}
+        <ItemList items={failedReads} empty="No accounts read failed.">
+          {(r) => (
+            <StuckItem
+              key={r.id}
+              label={`Accounts read: ${r.reason ?? "unknown"}`}
+              title={`${r.providerSlug} · ${r.reason ?? "unknown"} · ${r.trigger}`}
+              status={accountReadFailureText(r.reason)}
+            >
+              <p className="text-zinc-600">
+                {at(r.startedAt)} · connection {r.connectionId} · correlation {r.correlationId}
+              </p>
+            </StuckItem>
+          )}
+        </ItemList>
       </PageSection>
 
       <PageSection id="sweeps" title="Last sweep runs" intro="The periodic sweep: token refreshes, then first accounts reads caught up. The last 20.">
-        {sweeps.length === 0 ? (
-          <Empty>No sweep has run yet.</Empty>
-        ) : (
-          <ul className="mt-3 space-y-1 text-sm">
-            {sweeps.map((run) => (
-              <li key={run.id} aria-label={`Sweep run at ${at(run.startedAt)}`}>
-                <time dateTime={run.startedAt.toISOString()}>{at(run.startedAt)}</time> · {run.trigger} ·{" "}
-                {run.outcome === "ok" ? sweepSummaryText(run.summary) : <span className="text-red-800">failed: {run.error}</span>}
-              </li>
-            ))}
-          </ul>
-        )}
+        <ItemList items={sweeps} empty="No sweep has run yet." variant="lines">
+          {(run) => (
+            <li key={run.id} aria-label={`Sweep run at ${at(run.startedAt)}`}>
+              <time dateTime={run.startedAt.toISOString()}>{at(run.startedAt)}</time> · {run.trigger} ·{" "}
+              {run.outcome === "ok" ? sweepSummaryText(run.summary) : <span className="text-red-800">failed: {run.error}</span>}
+            </li>
+          )}
+        </ItemList>
       </PageSection>
     </PageShell>
   );
+}
+
+/** A section's items (`cards`: one bordered box each; `lines`: one line each), or a line saying there are none. */
+function ItemList<T>({
+  items,
+  empty,
+  variant = "cards",
+  children,
+}: {
+  items: readonly T[];
+  empty: string;
+  variant?: "cards" | "lines";
+  children: (item: T) => ReactNode;
+}) {
+  if (items.length === 0) {
+    return <p className="mt-2 rounded-md border border-dashed border-zinc-300 bg-white p-4 text-sm text-zinc-600">{empty}</p>;
+  }
+  return <ul className={variant === "cards" ? "mt-3 space-y-3" : "mt-3 space-y-1 text-sm"}>{items.map((item) => children(item))}</ul>;
 }
 
 /** One piece of stuck work: what it is, where it stands, its last error, and what to do (`children`). */
@@ -163,6 +161,15 @@ function StuckItem({
   );
 }
 
+/** Stuck work that can be retried: its action is "Retry now", named for screen readers by the item's title. */
+function RetryableItem({ retry, ...item }: { label?: string; title: string; status: string; lastError: string | null; retry: Record<string, string> }) {
+  return (
+    <StuckItem {...item}>
+      <RetryButton fields={retry} label="Retry now" srLabel={item.title} />
+    </StuckItem>
+  );
+}
+
 /** One line from a stored RunSweepSummary; tolerant of rows written by an older shape. */
 function sweepSummaryText(summary: unknown): string {
   const s = (summary ?? {}) as { refresh?: Record<string, unknown>; accountsCatchUp?: Record<string, unknown>; tookMs?: unknown };
@@ -176,8 +183,4 @@ function sweepSummaryText(summary: unknown): string {
     `${n(s.accountsCatchUp?.read)} accounts reads caught up (${n(s.accountsCatchUp?.failed)} failed)`,
     `took ${n(s.tookMs)} ms`,
   ].join(" · ");
-}
-
-function Empty({ children }: { children: string }) {
-  return <p className="mt-2 rounded-md border border-dashed border-zinc-300 bg-white p-4 text-sm text-zinc-600">{children}</p>;
 }

@@ -1,5 +1,11 @@
 /** The Sandbox Bank's server-rendered pages: plain HTML forms, no client script. */
 
+/** One choice of a radio group on the consent page: the value posted and what the page says. */
+interface Choice {
+  value: string;
+  label: string;
+}
+
 export const OUTCOMES = [
   { value: "approve", label: "Approve (normal tokens)" },
   { value: "short_lived", label: "Approve with short-lived tokens" },
@@ -7,7 +13,7 @@ export const OUTCOMES = [
   { value: "invalid_client", label: "Reject client credentials" },
   { value: "unavailable", label: "Bank unavailable (503)" },
   { value: "slow", label: "Slow token response" },
-] as const;
+] as const satisfies readonly Choice[];
 export type Outcome = (typeof OUTCOMES)[number]["value"];
 
 /** How the accounts API (`GET /fdx/v6/accounts`) answers for this username. */
@@ -16,15 +22,12 @@ export const ACCOUNTS_OUTCOMES = [
   { value: "error", label: "Accounts API fails (500)" },
   { value: "rate_limited", label: "Accounts API rate-limited (429)" },
   { value: "slow", label: "Accounts API slow" },
-] as const;
+] as const satisfies readonly Choice[];
 export type AccountsOutcome = (typeof ACCOUNTS_OUTCOMES)[number]["value"];
 
-export function isAccountsOutcome(value: unknown): value is AccountsOutcome {
-  return ACCOUNTS_OUTCOMES.some((outcome) => outcome.value === value);
-}
-
-export function isOutcome(value: unknown): value is Outcome {
-  return OUTCOMES.some((outcome) => outcome.value === value);
+/** Whether `value` (a posted form field, say) is the value of one of `choices`. */
+export function isChoice<const C extends readonly Choice[]>(choices: C, value: unknown): value is C[number]["value"] {
+  return choices.some((choice) => choice.value === value);
 }
 
 export function escapeHtml(value: string): string {
@@ -79,20 +82,22 @@ export interface ConsentPageInput {
   error?: string;
 }
 
+/** A fieldset of radio buttons for the form field `name`, with `checked` selected. */
+function radioGroup(name: string, legend: string, choices: readonly Choice[], checked: string): string {
+  const radios = choices.map(
+    ({ value, label }) => `<div>
+<input type="radio" id="${name}-${value}" name="${name}" value="${value}"${value === checked ? " checked" : ""}>
+<label for="${name}-${value}">${escapeHtml(label)}</label>
+</div>`,
+  );
+  return `<fieldset>
+<legend>${escapeHtml(legend)}</legend>
+${radios.join("\n")}
+</fieldset>`;
+}
+
 /** Sign-in and consent in one step: a login name, an outcome, Continue or Deny. */
 export function consentPage(input: ConsentPageInput): string {
-  const radios = OUTCOMES.map(
-    ({ value, label }) => `<div>
-<input type="radio" id="outcome-${value}" name="outcome" value="${value}"${value === input.outcome ? " checked" : ""}>
-<label for="outcome-${value}">${escapeHtml(label)}</label>
-</div>`,
-  ).join("\n");
-  const accountsRadios = ACCOUNTS_OUTCOMES.map(
-    ({ value, label }) => `<div>
-<input type="radio" id="accounts-${value}" name="accounts" value="${value}"${value === "ok" ? " checked" : ""}>
-<label for="accounts-${value}">${escapeHtml(label)}</label>
-</div>`,
-  ).join("\n");
   const error = input.error ? `<p role="alert">${escapeHtml(input.error)}</p>` : "";
   return layout(
     "Sandbox Bank",
@@ -102,14 +107,8 @@ ${error}
 <form method="post" action="${escapeHtml(input.action)}">
 <label for="username">Username</label>
 <input type="text" id="username" name="username" value="${escapeHtml(input.username)}" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="64">
-<fieldset>
-<legend>Outcome</legend>
-${radios}
-</fieldset>
-<fieldset>
-<legend>Accounts API</legend>
-${accountsRadios}
-</fieldset>
+${radioGroup("outcome", "Outcome", OUTCOMES, input.outcome)}
+${radioGroup("accounts", "Accounts API", ACCOUNTS_OUTCOMES, "ok")}
 <div class="actions">
 <button type="submit" name="action" value="continue">Continue</button>
 <button type="submit" name="action" value="deny" formnovalidate>Deny</button>

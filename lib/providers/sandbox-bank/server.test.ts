@@ -154,6 +154,18 @@ describe("consent page", () => {
       expect(html).toContain(`<label for="outcome-${value}">${label}</label>`);
     }
     expect(html).toMatch(/value="approve" checked/);
+    expect(html).toContain("<legend>Accounts API</legend>");
+    for (const [value, label] of [
+      ["ok", "Accounts API works"],
+      ["error", "Accounts API fails (500)"],
+      ["rate_limited", "Accounts API rate-limited (429)"],
+      ["slow", "Accounts API slow"],
+    ]) {
+      expect(html).toContain(`id="accounts-${value}" name="accounts" value="${value}"`);
+      expect(html).toContain(`<label for="accounts-${value}">${label}</label>`);
+    }
+    expect(html).toMatch(/name="accounts" value="ok" checked/);
+    expect(html.match(/ checked/g)).toHaveLength(2);
     expect(html).toContain('<button type="submit" name="action" value="continue">Continue</button>');
     expect(html).toMatch(/<button type="submit" name="action" value="deny"[^>]*>Deny<\/button>/);
     expect(html).not.toContain("<script");
@@ -175,6 +187,34 @@ describe("consent page", () => {
     const html = await response.text();
     expect(html).toMatch(/<p role="alert">Enter a username/);
     expect(html).toContain('value="&#60;b&#62;"');
+  });
+
+  it("refuses an outcome it does not offer, and ignores an accounts choice it does not offer", async () => {
+    const { pageUrl, cookie } = await openConsentPage();
+    const post = (fields: Record<string, string>) =>
+      fetch(pageUrl, {
+        method: "POST",
+        redirect: "manual",
+        headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ username: "gwen", action: "continue", ...fields }),
+      });
+    const refused = await post({ outcome: "explode" });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toMatch(/<p role="alert">Choose one of the outcomes\.<\/p>/);
+    expect((await post({ outcome: "approve", accounts: "explode" })).status).toBe(303);
+    expect(await (await control("GET", "/accounts/gwen")).json()).toEqual({ login: "gwen", tokenEndpoint: "ok" });
+  });
+
+  it("remembers the accounts API choice for the login", async () => {
+    const { pageUrl, cookie } = await openConsentPage();
+    const response = await fetch(pageUrl, {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ username: "hana", outcome: "approve", accounts: "rate_limited", action: "continue" }),
+    });
+    expect(response.status).toBe(303);
+    expect(await (await control("GET", "/accounts/hana")).json()).toMatchObject({ login: "hana", accountsApi: "rate_limited" });
   });
 
   it("explains an expired sign-in", async () => {
