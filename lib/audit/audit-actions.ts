@@ -1,16 +1,18 @@
-/** The audit actions of the nine events and their workflows (docs/DESIGN.md §1); lib/events/event-catalog.ts maps each event to one. */
-export const WORKFLOWS = ["connect", "disconnect", "refresh"] as const;
-export type Workflow = (typeof WORKFLOWS)[number];
+/**
+ * The audit actions of the nine events (docs/DESIGN.md §1): each workflow has an attempt and
+ * its two outcomes, and each of those one action. lib/events/event-catalog.ts gives every
+ * event its workflow and outcome, and reads its action from here.
+ */
+export const AUDIT_ACTION_GRID = {
+  connect: { attempted: "provider_connection_attempted", succeeded: "provider_connected", failed: "provider_connection_failed" },
+  disconnect: { attempted: "provider_disconnection_attempted", succeeded: "provider_disconnected", failed: "provider_disconnection_failed" },
+  refresh: { attempted: "provider_token_refresh_attempted", succeeded: "provider_token_refreshed", failed: "provider_token_refresh_failed" },
+} as const;
 
-export const AUDIT_ACTIONS = [
-  "provider_connection_attempted",
-  "provider_connected",
-  "provider_connection_failed",
-  "provider_disconnection_attempted",
-  "provider_disconnected",
-  "provider_disconnection_failed",
-  "provider_token_refresh_attempted",
-  "provider_token_refreshed",
-  "provider_token_refresh_failed",
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export type Workflow = keyof typeof AUDIT_ACTION_GRID;
+export type EventOutcome = keyof (typeof AUDIT_ACTION_GRID)[Workflow];
+export type AuditAction = (typeof AUDIT_ACTION_GRID)[Workflow][EventOutcome];
+
+export const WORKFLOWS = Object.keys(AUDIT_ACTION_GRID) as Workflow[];
+/** The nine actions, workflow by workflow, each attempt before its outcomes. */
+export const AUDIT_ACTIONS: AuditAction[] = WORKFLOWS.flatMap((workflow) => Object.values(AUDIT_ACTION_GRID[workflow]));

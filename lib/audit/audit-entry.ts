@@ -1,4 +1,4 @@
-import type { EventOutcome } from "../events/event-catalog";
+import type { EventOutcome } from "./audit-actions";
 import type { DomainEventType } from "../events/events";
 import type { AuditAccessEventType } from "./audit-access";
 import type { AuditMetadata, RecordedAuditAction, RecordedWorkflow } from "./audit-metadata";

@@ -3,11 +3,10 @@
  * audit action (DESIGN.md §1). A new event type fails the type-check here until it has
  * an entry, and the registry test until its handlers are declared.
  */
-import type { AuditAction, Workflow } from "../audit/audit-actions";
+import { AUDIT_ACTION_GRID, type AuditAction, type EventOutcome, type Workflow } from "../audit/audit-actions";
 import type { DomainEventType } from "./events";
 
-export type { AuditAction, Workflow };
-export type EventOutcome = "attempted" | "succeeded" | "failed";
+export type { AuditAction, EventOutcome, Workflow };
 
 export interface EventInfo {
   workflow: Workflow;
@@ -15,16 +14,19 @@ export interface EventInfo {
   auditAction: AuditAction;
 }
 
+const info = <W extends Workflow, O extends EventOutcome>(workflow: W, outcome: O) =>
+  ({ workflow, outcome, auditAction: AUDIT_ACTION_GRID[workflow][outcome] }) as const;
+
 export const EVENT_CATALOG = {
-  ProviderConnectionAttempted: { workflow: "connect", outcome: "attempted", auditAction: "provider_connection_attempted" },
-  ProviderConnectionSucceeded: { workflow: "connect", outcome: "succeeded", auditAction: "provider_connected" },
-  ProviderConnectionFailed: { workflow: "connect", outcome: "failed", auditAction: "provider_connection_failed" },
-  ProviderDisconnectionAttempted: { workflow: "disconnect", outcome: "attempted", auditAction: "provider_disconnection_attempted" },
-  ProviderDisconnectionSucceeded: { workflow: "disconnect", outcome: "succeeded", auditAction: "provider_disconnected" },
-  ProviderDisconnectionFailed: { workflow: "disconnect", outcome: "failed", auditAction: "provider_disconnection_failed" },
-  ProviderTokenRefreshAttempted: { workflow: "refresh", outcome: "attempted", auditAction: "provider_token_refresh_attempted" },
-  ProviderTokenRefreshSucceeded: { workflow: "refresh", outcome: "succeeded", auditAction: "provider_token_refreshed" },
-  ProviderTokenRefreshFailed: { workflow: "refresh", outcome: "failed", auditAction: "provider_token_refresh_failed" },
+  ProviderConnectionAttempted: info("connect", "attempted"),
+  ProviderConnectionSucceeded: info("connect", "succeeded"),
+  ProviderConnectionFailed: info("connect", "failed"),
+  ProviderDisconnectionAttempted: info("disconnect", "attempted"),
+  ProviderDisconnectionSucceeded: info("disconnect", "succeeded"),
+  ProviderDisconnectionFailed: info("disconnect", "failed"),
+  ProviderTokenRefreshAttempted: info("refresh", "attempted"),
+  ProviderTokenRefreshSucceeded: info("refresh", "succeeded"),
+  ProviderTokenRefreshFailed: info("refresh", "failed"),
 } as const satisfies Record<DomainEventType, EventInfo>;
 
 /** The nine event types, in workflow order. */

@@ -7,7 +7,7 @@ import { asc, inArray } from "drizzle-orm";
 
 import { getDb, type Executor } from "../../db/client";
 import { auditLogs, emailDeliveries, users, type AuditLog, type EmailDelivery } from "../../db/schema";
-import type { EventOutcome } from "../../events/event-catalog";
+import type { EventOutcome } from "../audit-actions";
 import { reasonText } from "../../failure-reasons";
 import { providerName } from "../../providers/find-provider";
 import { AUDIT_ACCESS_PROVIDER_SLUG } from "../audit-access";

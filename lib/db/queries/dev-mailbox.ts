@@ -1,20 +1,13 @@
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, getTableColumns } from "drizzle-orm";
 
 import { getDb } from "../client";
 import { devMailbox } from "../schema";
 
+/** The newest messages, without their bodies (the preview reads one with getDevMail). */
 export async function listDevMail({ limit = 100 }: { limit?: number } = {}) {
   const db = await getDb();
-  return db
-    .select({
-      id: devMailbox.id,
-      toAddress: devMailbox.toAddress,
-      subject: devMailbox.subject,
-      createdAt: devMailbox.createdAt,
-    })
-    .from(devMailbox)
-    .orderBy(desc(devMailbox.createdAt))
-    .limit(limit);
+  const { html: _html, text: _text, ...withoutBodies } = getTableColumns(devMailbox);
+  return db.select(withoutBodies).from(devMailbox).orderBy(desc(devMailbox.createdAt)).limit(limit);
 }
 
 export async function getDevMail({ id }: { id: string }) {
