@@ -150,6 +150,8 @@ export type Env = Omit<z.infer<typeof schema>, "SANDBOX_BANK" | "LOG_LEVEL"> & {
   sandboxBankControlSecret: string;
   /** Keys the ids made from account numbers (lib/accounts/parsed-account.ts `opaqueId`); derived from AUTH_SECRET. */
   accountIdKey: string;
+  /** Signs the passes that open a timeline run's details (lib/audit/run-details-pass.ts); derived from AUTH_SECRET. */
+  auditRunDetailsKey: string;
   /** The `PROVIDER_<SLUG>_*` variables, as set; lib/providers/get-providers.ts turns them into the registry. */
   providerVariables: Readonly<Record<string, string>>;
   generatedSecrets: SecretName[];
@@ -251,6 +253,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     sandboxBankClient,
     sandboxBankControlSecret: derive(v.AUTH_SECRET, "sandbox-bank-control"),
     accountIdKey: derive(v.AUTH_SECRET, "account-ids"),
+    auditRunDetailsKey: derive(v.AUTH_SECRET, "audit-run-details"),
     providerVariables,
     generatedSecrets,
   };

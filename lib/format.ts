@@ -12,6 +12,8 @@ const MINUTES: Intl.DateTimeFormatOptions = {
 const SECONDS: Intl.DateTimeFormatOptions = { ...MINUTES, second: "2-digit" };
 const minutes = new Intl.DateTimeFormat("en-GB", { ...MINUTES, timeZone: "UTC" });
 const seconds = new Intl.DateTimeFormat("en-GB", { ...SECONDS, timeZone: "UTC" });
+// Built once: building one reads the locale data (a connection card formats several distances).
+const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
 
 /** A formatter in `timeZone` that names the zone ("GMT+1", "EST"); built once per zone. */
 function zonedFormat(timeZone: string, withSeconds: boolean): Intl.DateTimeFormat {
@@ -45,5 +47,5 @@ export function formatRelative(value: Date | null | undefined, now = new Date())
         : abs < 86400
           ? [Math.round(diff / 3600), "hour"]
           : [Math.round(diff / 86400), "day"];
-  return new Intl.RelativeTimeFormat("en", { numeric: "auto" }).format(amount, unit);
+  return relative.format(amount, unit);
 }

@@ -3,6 +3,8 @@
  * runtime's time-zone database does not know falls back to UTC, and the caller is told so
  * it can say it ("we did not recognise …, showing UTC").
  */
+import { dateTimeFormat } from "./intl-formats";
+
 export const DEFAULT_TIME_ZONE = "UTC";
 const MAX_ZONE_LENGTH = 64;
 
@@ -45,9 +47,12 @@ export function unrecognisedZoneName(value: string | null | undefined): string |
   return cleaned ? cleaned : null;
 }
 
-/** "Central European Standard Time (Europe/Paris)": the zone named, as /settings shows it. */
+/**
+ * "Central European Standard Time (Europe/Paris)": the zone named, as /settings shows it.
+ * `zone` is a resolved one (resolveTimeZone), so its formatter is kept (a few hundred at most).
+ */
 export function describeTimeZone(zone: string, at: Date = new Date()): string {
-  const long = new Intl.DateTimeFormat("en-GB", { timeZone: zone, timeZoneName: "long" })
+  const long = dateTimeFormat("en-GB", { timeZone: zone, timeZoneName: "long" })
     .formatToParts(at)
     .find((p) => p.type === "timeZoneName")?.value;
   return long && long !== zone ? `${long} (${zone})` : zone;

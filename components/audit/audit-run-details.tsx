@@ -133,11 +133,16 @@ function Pair({ term, value, mono = false }: { term: string; value: string; mono
   );
 }
 
+/** The run's own view: the timeline filtered to its correlation id (audit access runs are shown only when asked for). */
+export function onlyThisRunHref(run: Pick<AuditRun, "correlationId" | "workflow">, tz?: TimelineZoneChoice): string {
+  return hrefWith("/admin/audit", { correlation: run.correlationId, workflow: run.workflow === "admin" ? "admin" : undefined }, { tz });
+}
+
 /** "Only this run", "Only this user": quick ways to narrow the view from a run. */
 function RunLinks({ run, tz }: { run: AuditRun; tz?: TimelineZoneChoice }) {
   return (
     <p className="flex flex-wrap gap-4 text-sm">
-      <Link prefetch={false} className="underline" href={hrefWith("/admin/audit", { correlation: run.correlationId, workflow: run.workflow === "admin" ? "admin" : undefined }, { tz })}>
+      <Link prefetch={false} className="underline" href={onlyThisRunHref(run, tz)}>
         Only this run
       </Link>
       {run.userEmail ? (

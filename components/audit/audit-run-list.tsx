@@ -1,28 +1,29 @@
+import type { ReactNode } from "react";
+
 import { COLLAPSE_WINDOW_SECONDS } from "@/lib/audit/collapse-window";
 import type { AuditRun } from "@/lib/audit/queries/list-audit-runs";
-import type { TimelineZone, TimelineZoneChoice } from "@/lib/audit/queries/timeline-zone";
+import type { TimelineZone } from "@/lib/audit/queries/timeline-zone";
 import { describeDevice } from "@/lib/email/describe-device";
 
 import { formatAuditTime, formatDuration, reasonLabel, shortId, WORKFLOW_LABELS } from "./audit-format";
-import { AuditRunDetails } from "./audit-run-details";
 import { OutcomeBadge } from "./outcome-badge";
 
 /**
  * The timeline: one entry per workflow run, newest first. Each is a native disclosure
- * (`<details>`): the events, their metadata and the emails are in the page already, so
- * opening a run needs no request and no JavaScript. Times are in the timeline's zone.
+ * (`<details>`) whose body, the run's events, metadata and emails, the page chooses
+ * (`details`): in the page itself (AuditRunDetails), or asked for when the run is opened.
+ * Times are in the timeline's zone.
  */
 export function AuditRunList({
   runs,
   repeats,
   zone,
-  tz,
+  details,
 }: {
   runs: AuditRun[];
   repeats?: Map<string, number>;
   zone: TimelineZone;
-  /** The address's `tz`, kept by the run's links. */
-  tz?: TimelineZoneChoice;
+  details: (run: AuditRun) => ReactNode;
 }) {
   return (
     <ol className="mt-3 divide-y divide-zinc-200 rounded-lg border border-zinc-200 bg-white">
@@ -32,7 +33,7 @@ export function AuditRunList({
             <summary className="cursor-pointer list-none px-4 py-3 hover:bg-zinc-50 [&::-webkit-details-marker]:hidden">
               <RunSummary run={run} repeats={repeats?.get(run.key) ?? 0} timeZone={zone.zone} />
             </summary>
-            <AuditRunDetails run={run} timeZone={zone.zone} tz={tz} />
+            {details(run)}
           </details>
         </li>
       ))}

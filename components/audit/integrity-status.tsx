@@ -1,3 +1,5 @@
+import { after } from "next/server";
+
 import { auditChainStatus, fullWalkMs, type ChainStatus } from "@/lib/audit/chain-status";
 import { auditTableRights, type AuditTableRights } from "@/lib/audit/runtime-role";
 
@@ -12,7 +14,8 @@ const range = (from: number | null, to: number | null) => (from === null || to =
  */
 export async function IntegrityStatus({ timeZone }: { timeZone: string }) {
   const at = (value: Date) => formatAuditTime(value, timeZone);
-  const [status, rights] = await Promise.all([auditChainStatus(), auditTableRights()]);
+  // A full walk that falls due runs after the response: this view checks the appended rows.
+  const [status, rights] = await Promise.all([auditChainStatus({ inBackground: after }), auditTableRights()]);
   if (status.ok) {
     return (
       <div role="status" className="rounded-md border border-green-200 bg-green-50 px-4 py-3 text-sm text-green-900">
@@ -52,18 +55,19 @@ function whatWasChecked(status: ChainStatus, at: (value: Date) => string): strin
   const appended = status.appended;
   const appendedText = appended
     ? appended.rows > 0
-      ? `; ${appended.rows.toLocaleString("en")} appended since (${range(appended.fromSeq, appended.toSeq)}), checked at ${at(appended.at)}`
+      ? `; ${appended.rows.toLocaleString("en")} appended since (${range(appended.fromSeq, appended.toSeq)}), each re-hashed onto the chain by the first view after it, the last check at ${at(appended.at)}`
       : `; none appended since, checked at ${at(appended.at)}`
     : "";
-  return `${fullText}${appendedText}. ${everyText(fullWalkMs())}`;
+  const next = status.nextFullWalk;
+  const running = next ? (next.startedAt ? ` The next full walk, started at ${at(next.startedAt)}, is under way.` : " The next full walk starts once this page is sent.") : "";
+  return `${fullText}${appendedText}. ${everyText(fullWalkMs())}${running}`;
 }
 
 function everyText(ms: number): string {
   if (ms === 0) return "The whole chain is re-hashed on every view.";
   const minutes = ms / 60_000;
-  return Number.isInteger(minutes)
-    ? `The whole chain is re-hashed every ${minutes === 1 ? "minute" : `${minutes} minutes`}.`
-    : `The whole chain is re-hashed every ${Math.round(ms / 1000)} seconds.`;
+  const every = Number.isInteger(minutes) ? (minutes === 1 ? "1 minute" : `${minutes} minutes`) : `${Math.round(ms / 1000)} seconds`;
+  return `The whole chain is re-hashed again ${every} after each full walk ends.`;
 }
 
 function checkpointText(status: ChainStatus, at: (value: Date) => string): string {

@@ -100,7 +100,8 @@ export function RunsChart({ days, timeZone = "UTC" }: { days: DayCount[]; timeZo
 
 /** The chart with its data, for a Suspense boundary: the timeline does not wait for the counts. */
 export async function RunsPerDay({ filter, timeZone }: { filter: RunFilter | null; timeZone: string }) {
-  const { days } = await countRunsPerDay({ filter, timeZone });
+  // Kept per filter and brought up to date: paging through one filter counts its 30 days once.
+  const { days } = await countRunsPerDay({ filter, timeZone, remember: true });
   return <RunsChart days={days} timeZone={timeZone} />;
 }
 

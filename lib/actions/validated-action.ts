@@ -15,12 +15,12 @@ import type { ActionState } from "./action-state";
 
 type Handler<S extends z.ZodType, U> = (data: z.infer<S>, user: U) => Promise<ActionState>;
 
-async function run<S extends z.ZodType>(
+async function run<S extends z.ZodType, T = ActionState>(
   schema: S,
   formData: FormData,
   actor: Actor,
-  handler: (data: z.infer<S>) => Promise<ActionState>,
-): Promise<ActionState> {
+  handler: (data: z.infer<S>) => Promise<T | ActionState>,
+): Promise<T | ActionState> {
   const parsed = schema.safeParse(Object.fromEntries(formData));
   if (!parsed.success) {
     return {
@@ -47,6 +47,20 @@ async function run<S extends z.ZodType>(
 export function validatedAction<S extends z.ZodType>(schema: S, handler: Handler<S, null>) {
   return async (_previous: ActionState, formData: FormData): Promise<ActionState> =>
     run(schema, formData, { type: "system" }, (data) => handler(data, null));
+}
+
+/**
+ * A server action for signed-in users that answers with more than a state, such as a part of a
+ * page rendered on the server (a timeline run's details): the same session check, parse,
+ * request context and error handling; `T` is what the handler answers when all went well.
+ */
+export function validatedReadWithUser<S extends z.ZodType, T>(schema: S, handler: (data: z.infer<S>, user: SignedInUser) => Promise<T | ActionState>) {
+  return async (formData: FormData): Promise<T | ActionState> => {
+    const session = await auth();
+    if (!session?.user?.id) return { status: "error", message: "Your session has ended. Please sign in again." };
+    const user = session.user;
+    return run<S, T>(schema, formData, { type: "user", userId: user.id }, (data) => handler(data, user));
+  };
 }
 
 /** A server action for signed-in users: session check → zod parse → use-case, with request context. */

@@ -2,12 +2,19 @@
  * The integrity line of /admin/audit, saying exactly what was checked and when.
  *
  * - A full walk re-hashes every row from the first; each process keeps the head it verified
- *   and, within fullWalkMs() (AUDIT_FULL_WALK_SECONDS), a view re-hashes only the rows appended since (they must chain
- *   onto that head, and the head row must still carry its hash).
+ *   and, until fullWalkMs() (AUDIT_FULL_WALK_SECONDS) after that walk ended, a view re-hashes
+ *   only the rows appended since (they must chain onto that head, and the head row must still
+ *   carry its hash).
+ * - One full walk at a time per process: views that need one while it runs wait for that walk
+ *   instead of starting their own. When the next full walk is due and a verified head exists,
+ *   a caller that can run work in the background (the page, through `after()`) starts it
+ *   there and checks the appended rows now; the line says the walk is under way. A view never
+ *   waits for a due walk then, only for the first one (no verified head yet).
  * - Every view also checks the newest signed checkpoint (`audit_checkpoints`) against the live
  *   table: its signature, and that the row it names still exists with that hash. A deleted
  *   tail or a history rewritten with recomputed hashes shows here, whatever the cache holds.
- * - A broken result is never cached: every view re-checks until it verifies.
+ * - A broken result is never cached: every view re-checks until it verifies (a background
+ *   walk that finds a break clears the head, so the next view walks in full itself).
  *
  * The cache is only a shortcut, never state: a new serverless instance starts with a full walk.
  */
@@ -17,7 +24,7 @@ import { getDb, queryRows, type Executor } from "../db/client";
 import { env } from "../env";
 import { latestAuditCheckpoint } from "./checkpoints/create-checkpoint";
 import { checkCheckpointSignature, type SignedCheckpoint } from "./checkpoints/sign-checkpoint";
-import { verifyAuditChain } from "./verify-chain";
+import { verifyAuditChain, type AuditChainVerification } from "./verify-chain";
 
 /** How long a full walk's head is trusted before the next view walks from the first row again. */
 export function fullWalkMs(): number {
@@ -40,11 +47,19 @@ interface Common {
   checkedAt: Date;
   /** The last walk from the first row that verified (this view's, or the cached one). */
   full: Walked | null;
-  /** Rows appended since that walk, re-hashed by this view (null when this view walked in full). */
+  /**
+   * Rows appended since that walk, each re-hashed onto the verified head by the first view after
+   * it was appended, the newest by this one (`at`); null when this view walked in full.
+   */
   appended: Walked | null;
   /** Rows verified in all. */
   totalRows: number;
   checkpoint: CheckpointCheck;
+  /**
+   * The next full walk, when it was due and this view did not wait for it: running since
+   * `startedAt`, or (null) starting once this view is done.
+   */
+  nextFullWalk: { startedAt: Date | null } | null;
 }
 
 export type ChainStatus =
@@ -54,31 +69,118 @@ export type ChainStatus =
 interface Verified {
   head: { seq: number; hash: string } | null;
   full: Walked;
+  /** When that full walk ended: the next one is due fullWalkMs() later. */
+  fullEndedAt: Date;
   totalRows: number;
+  /** The first row appended after that walk that a later view re-hashed. */
+  appendedFromSeq: number | null;
 }
 
-const globalForChain = globalThis as typeof globalThis & { __ledgerlinkChainHead?: Verified };
+interface FullWalk {
+  startedAt: Date;
+  done: Promise<{ result: AuditChainVerification; walked: Walked }>;
+}
 
-export async function auditChainStatus({ now = new Date(), executor }: { now?: Date; executor?: Executor } = {}): Promise<ChainStatus> {
+const globalForChain = globalThis as typeof globalThis & { __ledgerlinkChainHead?: Verified; __ledgerlinkFullWalk?: FullWalk };
+
+/** A full walk re-hashes this many rows at most before letting the server's other requests run. */
+const WALK_YIELD_ROWS = 500;
+
+/** The shared full walk: the one running, else a new one. Its result replaces the cached head. */
+function sharedFullWalk(db: Executor, now: Date): FullWalk {
+  const running = globalForChain.__ledgerlinkFullWalk;
+  if (running) return running;
+  const started = performance.now();
+  const walk: FullWalk = {
+    startedAt: now,
+    done: verifyAuditChain({ executor: db, yieldEvery: WALK_YIELD_ROWS })
+      .then((result) => {
+        const walked: Walked = { rows: result.rows, fromSeq: result.ok ? result.fromSeq : null, toSeq: result.ok ? (result.head?.seq ?? null) : null, at: now };
+        globalForChain.__ledgerlinkChainHead = result.ok
+          ? { head: result.head, full: walked, fullEndedAt: new Date(now.getTime() + (performance.now() - started)), totalRows: result.rows, appendedFromSeq: null }
+          : undefined;
+        return { result, walked };
+      })
+      .finally(() => {
+        if (globalForChain.__ledgerlinkFullWalk === walk) globalForChain.__ledgerlinkFullWalk = undefined;
+      }),
+  };
+  globalForChain.__ledgerlinkFullWalk = walk;
+  return walk;
+}
+
+function isFresh(cached: Verified | undefined, now: Date): cached is Verified & { head: NonNullable<Verified["head"]> } {
+  return !!cached?.head && now.getTime() - cached.fullEndedAt.getTime() < fullWalkMs();
+}
+
+export async function auditChainStatus({
+  now = new Date(),
+  executor,
+  inBackground,
+}: {
+  now?: Date;
+  /** A transaction (tests): this call walks on its own, in it, sharing nothing. */
+  executor?: Executor;
+  /**
+   * Runs a task after the response (the page passes Next's `after`). With it, a full walk
+   * that falls due while a verified head exists runs there, and this view checks the rows
+   * appended since that head instead of waiting for it.
+   */
+  inBackground?: (task: () => Promise<unknown>) => void;
+} = {}): Promise<ChainStatus> {
+  const started = performance.now();
   const db = executor ?? (await getDb());
+  // AUDIT_FULL_WALK_SECONDS=0 (the end-to-end suite): every view walks in full, alone.
+  const shared = !executor && fullWalkMs() > 0;
   const cached = globalForChain.__ledgerlinkChainHead;
-  const continuing = cached?.head && now.getTime() - cached.full.at.getTime() < fullWalkMs() ? cached : undefined;
-  const result = await verifyAuditChain({ executor: db, after: continuing?.head ?? undefined });
+  let continuing = isFresh(cached, now) ? cached : undefined;
+  let nextFullWalk: Common["nextFullWalk"] = null;
+  if (!continuing && shared && cached?.head && inBackground) {
+    continuing = cached as Verified & { head: NonNullable<Verified["head"]> };
+    nextFullWalk = { startedAt: globalForChain.__ledgerlinkFullWalk?.startedAt ?? null };
+    inBackground(async () => {
+      // On this view's clock (`now` may be given), moved on by the time since it began.
+      const at = new Date(now.getTime() + (performance.now() - started));
+      // Another view's task, or a walk that ended meanwhile, may have done it already.
+      if (globalForChain.__ledgerlinkFullWalk || isFresh(globalForChain.__ledgerlinkChainHead, at)) return;
+      await sharedFullWalk(await getDb(), at).done;
+    });
+  }
+
+  let result: AuditChainVerification;
+  let walked: Walked;
+  if (continuing) {
+    result = await verifyAuditChain({ executor: db, after: continuing.head });
+    walked = { rows: result.rows, fromSeq: result.ok ? result.fromSeq : null, toSeq: result.ok ? (result.head?.seq ?? null) : null, at: now };
+  } else if (shared) {
+    ({ result, walked } = await sharedFullWalk(db, now).done);
+  } else {
+    result = await verifyAuditChain({ executor: db });
+    walked = { rows: result.rows, fromSeq: result.ok ? result.fromSeq : null, toSeq: result.ok ? (result.head?.seq ?? null) : null, at: now };
+  }
   const checkpoint = await checkNewestCheckpoint(db);
 
   if (!result.ok) {
     globalForChain.__ledgerlinkChainHead = undefined;
-    return { ok: false, firstBadSeq: result.firstBadSeq, eventId: result.eventId, reason: result.reason, checkedAt: now, full: continuing?.full ?? null, appended: null, totalRows: (continuing?.totalRows ?? 0) + result.rows, checkpoint };
+    return { ok: false, firstBadSeq: result.firstBadSeq, eventId: result.eventId, reason: result.reason, checkedAt: now, full: continuing?.full ?? null, appended: null, totalRows: (continuing?.totalRows ?? 0) + result.rows, checkpoint, nextFullWalk: null };
   }
-  const walked: Walked = { rows: result.rows, fromSeq: result.fromSeq, toSeq: result.head?.seq ?? null, at: now };
   const full = continuing ? continuing.full : walked;
   const totalRows = (continuing?.totalRows ?? 0) + result.rows;
-  const common: Common = { checkedAt: now, full, appended: continuing ? walked : null, totalRows, checkpoint };
+  const appendedFromSeq = continuing ? (continuing.appendedFromSeq ?? (result.rows > 0 ? result.fromSeq : null)) : null;
+  const appended: Walked | null = continuing
+    ? { rows: totalRows - continuing.full.rows, fromSeq: appendedFromSeq, toSeq: appendedFromSeq === null ? null : (result.head?.seq ?? null), at: now }
+    : null;
+  const common: Common = { checkedAt: now, full, appended, totalRows, checkpoint, nextFullWalk };
   if (checkpoint.status === "broken") {
     globalForChain.__ledgerlinkChainHead = undefined;
     return { ...common, ok: false, firstBadSeq: checkpoint.firstBadSeq, eventId: null, reason: checkpoint.reason };
   }
-  globalForChain.__ledgerlinkChainHead = { head: result.head, full, totalRows };
+  if (continuing) {
+    // Only onto the head this view continued from: a full walk that ended meanwhile stays.
+    if (globalForChain.__ledgerlinkChainHead === continuing) globalForChain.__ledgerlinkChainHead = { ...continuing, head: result.head, totalRows, appendedFromSeq };
+  } else if (!shared) {
+    globalForChain.__ledgerlinkChainHead = { head: result.head, full, fullEndedAt: new Date(now.getTime() + (performance.now() - started)), totalRows, appendedFromSeq: null };
+  }
   return { ...common, ok: true, head: result.head };
 }
 
@@ -110,4 +212,5 @@ export async function checkNewestCheckpoint(db: Executor): Promise<CheckpointChe
 /** Forget the verified head (tests; and after a tamper drill). */
 export function forgetAuditChainStatus(): void {
   globalForChain.__ledgerlinkChainHead = undefined;
+  globalForChain.__ledgerlinkFullWalk = undefined;
 }

@@ -120,6 +120,8 @@ function rawBatches(client: PostgresJs, limit: number, upTo: number | null) {
  * - `upTo`: stop after this seq.
  * - `rowsAs`: `objects` reads row objects on postgres.js too (what it did before the raw path;
  *   `npm run bench:audit` compares the two in one process).
+ * - `yieldEvery`: let the event loop run other work (the server's requests) after this many
+ *   rows, so a long walk beside them holds none up for more than that many rows' hashing.
  */
 export async function verifyAuditChain({
   executor,
@@ -128,6 +130,7 @@ export async function verifyAuditChain({
   expect,
   upTo = null,
   rowsAs = "raw",
+  yieldEvery,
 }: {
   executor?: Executor;
   batchSize?: number;
@@ -135,6 +138,7 @@ export async function verifyAuditChain({
   expect?: ExpectedHead;
   upTo?: number | null;
   rowsAs?: "raw" | "objects";
+  yieldEvery?: number;
 } = {}): Promise<AuditChainVerification> {
   const db = executor ?? (await getDb());
   let previousHash = after?.hash ?? GENESIS_HASH;
@@ -163,6 +167,7 @@ export async function verifyAuditChain({
     // The next batch is on its way while this one is hashed.
     if (batch.length === batchSize) pending = fetch(batch.seq(batch.length - 1));
     for (let i = 0; i < batch.length; i++) {
+      if (yieldEvery && i > 0 && i % yieldEvery === 0) await new Promise((resolve) => setImmediate(resolve));
       const seq = batch.seq(i);
       if (expect && lastSeq < expect.seq && seq > expect.seq) {
         return fail(expect.seq, null, `row #${expect.seq} of ${signed} is missing`);

@@ -26,10 +26,13 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/** `next start` on `port`, its output to `logFile`; resolves once /api/health answers. */
-export async function startApp({ port, appUrl, logFile }: { port: number; appUrl: string; logFile: string }): Promise<RunningApp> {
+/**
+ * `next start` on `port`, its output to `logFile`; resolves once /api/health answers.
+ * `nodeArgs` go to Node before Next's CLI (`--cpu-prof …`: the profile is written when it stops).
+ */
+export async function startApp({ port, appUrl, logFile, nodeArgs = [] }: { port: number; appUrl: string; logFile: string; nodeArgs?: string[] }): Promise<RunningApp> {
   const log = openSync(logFile, "w");
-  const server = spawn(process.execPath, [NEXT_BIN, "start", "--port", String(port)], { env: process.env, stdio: ["ignore", log, log] });
+  const server = spawn(process.execPath, [...nodeArgs, NEXT_BIN, "start", "--port", String(port)], { env: process.env, stdio: ["ignore", log, log] });
   const app: RunningApp = { pid: server.pid, stop: () => stop(server) };
   try {
     await waitForHealth(server, appUrl, logFile, 60_000);

@@ -59,4 +59,53 @@ describe("the chain check on the admin page", () => {
     const later = await auditChainStatus({ now: new Date(Date.now() + fullWalkMs() + 1) });
     expect(later).toMatchObject({ ok: true, appended: null, full: { rows: later.totalRows } });
   });
+
+  it("runs one full walk at a time: views that need one while it runs share it", async () => {
+    await someRuns(2);
+    const first = new Date();
+    const [a, b] = await Promise.all([auditChainStatus({ now: first }), auditChainStatus({ now: new Date(first.getTime() + 1_000) })]);
+    expect(a).toMatchObject({ ok: true, appended: null });
+    // The second view waited for the first one's walk: the same rows, re-hashed at the same time.
+    expect(b.full).toEqual(a.full);
+    expect(b.full!.at).toEqual(first);
+  });
+
+  it("with a background runner, a due full walk runs after the view, which checks the appended rows meanwhile", async () => {
+    const first = await auditChainStatus();
+    await someRuns(1);
+    const tasks: Array<() => Promise<unknown>> = [];
+    const due = new Date(Date.now() + fullWalkMs() + 1);
+    const view = await auditChainStatus({ now: due, inBackground: (task) => tasks.push(task) });
+    // Not a full walk: the last one's head, and the two rows appended since, re-hashed now.
+    expect(view).toMatchObject({ ok: true, full: first.full, appended: { rows: 2, at: due }, nextFullWalk: { startedAt: null } });
+    expect(tasks).toHaveLength(1);
+
+    await tasks[0]!();
+    const after = await auditChainStatus({ now: new Date(due.getTime() + 1_000) });
+    // The background walk is the new full walk: everything, from the first row, at the view's time or just after.
+    expect(after).toMatchObject({ ok: true, nextFullWalk: null, full: { rows: first.totalRows + 2, fromSeq: first.full!.fromSeq } });
+    expect(after.full!.at.getTime()).toBeGreaterThanOrEqual(due.getTime());
+  });
+
+  it("a background full walk that finds a changed row clears the head: the next view walks in full and names it", async () => {
+    const ids = await someRuns(2);
+    const first = await auditChainStatus();
+    expect(first.ok).toBe(true);
+    const db = await getDb();
+    const [victim] = await db.select().from(auditLogs).where(eq(auditLogs.eventId, ids[1]!));
+    // Below the verified head: only a full walk re-hashes it.
+    await tamperWithAuditLog(sql`update audit_logs set reason = 'provider_revoked' where seq = ${victim!.seq}`);
+    try {
+      const tasks: Array<() => Promise<unknown>> = [];
+      const due = new Date(Date.now() + fullWalkMs() + 1);
+      expect(await auditChainStatus({ now: due, inBackground: (task) => tasks.push(task) })).toMatchObject({ ok: true, nextFullWalk: { startedAt: null } });
+      await tasks[0]!();
+      // Even a view that could leave a due walk to the background walks now: no head to continue from.
+      const next = await auditChainStatus({ now: due, inBackground: (task) => tasks.push(task) });
+      expect(next).toMatchObject({ ok: false, firstBadSeq: victim!.seq, reason: expect.stringContaining("altered") });
+      expect(tasks).toHaveLength(1);
+    } finally {
+      await tamperWithAuditLog(sql`update audit_logs set reason = null where seq = ${victim!.seq}`);
+    }
+  });
 });

@@ -18,6 +18,7 @@ import { DOMAIN_WORKFLOWS, resolveRunFilter, type RunFilter } from "@/lib/audit/
 import { verifyAuditChain } from "@/lib/audit/verify-chain";
 import { getDb, queryRows } from "@/lib/db/client";
 import { auditLogs } from "@/lib/db/schema";
+import { tamperWithAuditLog } from "@/test/support/audit-tamper";
 import { createTestUser } from "@/test/support/test-users";
 
 const DAY = 86_400_000;
@@ -174,6 +175,37 @@ describe("the timeline's runs", () => {
             and occurred_at < ${new Date(base + DAY / 2).toISOString()}::timestamptz`,
     );
     expect(june1).toMatchObject(expected!);
+  });
+
+  it("keeps the chart's counts and adds only rows appended since: the same days as a fresh count", async () => {
+    const person = await createTestUser();
+    const filter: RunFilter = { userId: person.id, workflows: DOMAIN_WORKFLOWS };
+    const now = new Date(base + 2 * DAY);
+    const count = (remember: boolean) => countRunsPerDay({ filter, now, remember });
+    await run({ userId: person.id, workflow: "refresh", outcome: "succeeded", startedAt: at(60) });
+    await run({ userId: person.id, workflow: "connect", outcome: "failed", startedAt: at(24 * 60 + 5), reason: "user_cancelled" });
+    const first = await count(true);
+    expect(first).toEqual(await count(false));
+    expect(first.days.reduce((n, d) => n + d.succeeded + d.failed, 0)).toBe(2);
+
+    // Rows appended since are added, whichever day they fall on.
+    await run({ userId: person.id, workflow: "refresh", outcome: "failed", startedAt: at(90), reason: "provider_revoked" });
+    await run({ userId: person.id, workflow: "refresh", outcome: "succeeded", startedAt: at(24 * 60 + 30) });
+    const second = await count(true);
+    expect(second).toEqual(await count(false));
+    expect(second.days.reduce((n, d) => n + d.succeeded + d.failed, 0)).toBe(4);
+
+    // What was counted stays counted: a row changed below the kept head (only an owner could)
+    // is not read again. The integrity line is what reports such a change.
+    const db = await getDb();
+    const [changed] = await db.select().from(auditLogs).where(sql`${auditLogs.userId} = ${person.id} and ${auditLogs.outcome} = 'succeeded'`).limit(1);
+    await tamperWithAuditLog(sql`update audit_logs set outcome = 'failed' where seq = ${changed!.seq}`);
+    try {
+      expect(await count(true)).toEqual(second);
+      expect(await count(false)).not.toEqual(second);
+    } finally {
+      await tamperWithAuditLog(sql`update audit_logs set outcome = 'succeeded' where seq = ${changed!.seq}`);
+    }
   });
 });
 

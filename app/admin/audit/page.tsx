@@ -5,6 +5,7 @@ import { Suspense } from "react";
 import { z } from "zod";
 
 import { AuditFiltersForm } from "@/components/audit/audit-filters-form";
+import { AuditRunDetails, onlyThisRunHref } from "@/components/audit/audit-run-details";
 import { AuditRunList } from "@/components/audit/audit-run-list";
 import { IntegrityStatus, IntegrityStatusPending } from "@/components/audit/integrity-status";
 import { Pager } from "@/components/audit/pager";
@@ -19,8 +20,11 @@ import { listAuditProviders } from "@/lib/audit/queries/list-audit-providers";
 import { listAuditRuns, type RunPage } from "@/lib/audit/queries/list-audit-runs";
 import { resolveRunFilter } from "@/lib/audit/queries/run-filter";
 import { timelineZone, timelineZoneParam } from "@/lib/audit/queries/timeline-zone";
+import { runDetailsPass } from "@/lib/audit/run-details-pass";
 import { requireAdmin } from "@/lib/auth/guards";
 import { pageParams } from "@/lib/http/page-params";
+
+import { RunDetailsLoader } from "./run-details-loader";
 
 export const metadata: Metadata = { title: "Audit" };
 
@@ -67,7 +71,7 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
   const filter = await resolveRunFilter(filters, { withoutWorkflow: "domain", timeZone: zone.zone });
   const emptyPage: RunPage = { runs: [], newer: null, older: null };
   // Recorded with the reads, not after: if the view cannot be recorded, the page fails.
-  const [, page, providers] = await Promise.all([
+  const [view, page, providers] = await Promise.all([
     recordAuditAccess({ access: { action: "audit_log_viewed" }, adminId: user.id, filters, timeZone: zone.zone, headers: requestHeaders }),
     filter ? listAuditRuns({ filter, older, newer }) : emptyPage,
     listAuditProviders(),
@@ -137,7 +141,26 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: S
             {hasFilters(filters) ? "No runs match these filters." : "No audit rows yet."}
           </p>
         ) : (
-          <AuditRunList runs={page.runs} repeats={repeats} zone={zone} tz={tz} />
+          <AuditRunList
+            runs={page.runs}
+            repeats={repeats}
+            zone={zone}
+            details={(run) =>
+              // One run's own view carries its details in the page; fifty runs' would make every
+              // view several times heavier, so a list asks for a run's when it is opened, under this view's record.
+              filters.correlation ? (
+                <AuditRunDetails run={run} timeZone={zone.zone} tz={tz} />
+              ) : (
+                <RunDetailsLoader
+                  viewId={view.eventId}
+                  correlationId={run.correlationId}
+                  pass={runDetailsPass({ viewId: view.eventId, adminId: user.id, correlationId: run.correlationId })}
+                  tz={tz}
+                  runHref={onlyThisRunHref(run, tz)}
+                />
+              )
+            }
+          />
         )}
         <Pager
           label="Timeline pages"

@@ -4,11 +4,12 @@
  * the timeline's chosen zone's (UTC unless said): midnight to midnight on its clocks, so a DST
  * day is 23 or 25 hours long. Runs without an outcome are not counted (they have not ended).
  */
-import { and, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, gt, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 
 import { getDb, type Executor } from "../../db/client";
 import { auditLogs } from "../../db/schema";
 import { addDays, dayInZone, startOfDayInZone } from "../../zoned-days";
+import { rememberedRunCounts } from "./remembered-run-counts";
 import { runConditions, type RunFilter } from "./run-filter";
 
 export interface DayCount {
@@ -45,6 +46,7 @@ export async function countRunsPerDay({
   now,
   timeZone = UTC,
   db: given,
+  remember = false,
 }: {
   /** Null: a filter that matches nothing (an unknown user); the days are all zero. */
   filter: RunFilter | null;
@@ -52,6 +54,11 @@ export async function countRunsPerDay({
   /** The zone whose days are counted (IANA name). */
   timeZone?: string;
   db?: Executor;
+  /**
+   * Keep the counts in this process and, next time, count only the rows appended since
+   * (remembered-run-counts.ts): the page, where paging through one filter shows the same chart.
+   */
+  remember?: boolean;
 }): Promise<{ start: Date; end: Date; days: DayCount[] }> {
   const range = chartRange(filter ?? {}, now, timeZone);
   const { start, end } = range;
@@ -59,7 +66,10 @@ export async function countRunsPerDay({
   if (!filter || filter.outcome === "attempted") return { start, end, days };
 
   const db = given ?? (await getDb());
-  const rows = await runsPerDayQuery(db, filter, { start, end, timeZone });
+  const rows =
+    remember && !given
+      ? await rememberedRunCounts(db, JSON.stringify([filter, start, end, timeZone]), (seqs) => runsPerDayQuery(db, filter, { start, end, timeZone, seqs }))
+      : await runsPerDayQuery(db, filter, { start, end, timeZone });
   const index = new Map(days.map((d) => [d.day, d]));
   for (const row of rows) {
     // The bucket is the day's first instant: the day it starts is the day it counts for.
@@ -80,7 +90,18 @@ export async function countRunsPerDay({
 export function runsPerDayQuery(
   db: Executor,
   filter: RunFilter,
-  { start, end, timeZone = UTC }: { start: Date; end: Date; timeZone?: string },
+  {
+    start,
+    end,
+    timeZone = UTC,
+    seqs,
+  }: {
+    start: Date;
+    end: Date;
+    timeZone?: string;
+    /** Only rows with `after < seq <= upTo` (remembered-run-counts.ts). */
+    seqs?: { after: number; upTo: SQL };
+  },
 ) {
   const bucket =
     timeZone === UTC
@@ -95,6 +116,8 @@ export function runsPerDayQuery(
         inArray(auditLogs.outcome, filter.outcome && filter.outcome !== "attempted" ? [filter.outcome] : ["succeeded", "failed"]),
         gte(auditLogs.occurredAt, start),
         lt(auditLogs.occurredAt, end),
+        seqs && seqs.after > 0 ? gt(auditLogs.seq, seqs.after) : undefined,
+        seqs ? lte(auditLogs.seq, seqs.upTo) : undefined,
       ),
     )
     // By position: in another zone the bucket carries a parameter, and a parameter repeated in
