@@ -26,6 +26,7 @@ import postgres from "postgres";
 import pino from "pino";
 
 import { startSmtpCounter } from "../../test/support/smtp-counter";
+import { benchDatabasePrefix } from "./throwaway-database";
 
 const { values: args } = parseArgs({
   options: {
@@ -46,7 +47,7 @@ if (!MIX) throw new Error(`--mix must be one of ${MIXES.join(", ")}`);
 const CONCURRENCY = Number(args.concurrency);
 const OVERHEAD_ITERATIONS = Number(args["overhead-iterations"]);
 
-const databaseName = `ledgerlink_bench_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+const databaseName = `${benchDatabasePrefix()}_events_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
 const serverUrl = new URL(args.server);
 const databaseUrl = new URL(args.server);
 databaseUrl.pathname = `/${databaseName}`;
