@@ -15,6 +15,12 @@
  *
  * Runs the app code as in production (NODE_ENV=production: React's production build, JSON
  * logs) with generated secrets; log lines are serialised as usual and discarded.
+ *
+ * `--cpu-profile` records a V8 CPU profile of the measured run under load
+ * (`.bench/events.cpuprofile`, for Chrome DevTools or speedscope) and prints where its samples fell.
+ * To count the statements each event costs, pass a server URL with `?log_statement=all`
+ * (postgres.js sends URL parameters to the server as settings; a superuser may set this one):
+ * every statement of the run's database goes to the server log under its name.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -26,6 +32,7 @@ import postgres from "postgres";
 import pino from "pino";
 
 import { startSmtpCounter } from "../../test/support/smtp-counter";
+import { startCpuProfile, type ProfileSummary } from "./cpu-profile";
 import { benchDatabasePrefix } from "./throwaway-database";
 
 const { values: args } = parseArgs({
@@ -37,6 +44,7 @@ const { values: args } = parseArgs({
     server: { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
     "overhead-iterations": { type: "string", default: "200000" },
     mix: { type: "string", default: "uniform" },
+    "cpu-profile": { type: "boolean", default: false },
   },
 });
 const EVENTS = Number(args.events);
@@ -167,8 +175,10 @@ async function main() {
     await run(warmup, 0, CONCURRENCY);
     const postgresCpu0 = await postgresCpuMs();
     const nodeCpu0 = process.cpuUsage();
+    const profiler = args["cpu-profile"] ? await startCpuProfile(path.resolve(".bench", "events.cpuprofile")) : null;
     const { wallMs, latencies } = await run(EVENTS, warmup, CONCURRENCY);
     const nodeCpu = process.cpuUsage(nodeCpu0);
+    const cpuProfile: ProfileSummary | null = profiler ? await profiler.stop() : null;
     const postgresCpu = (await postgresCpuMs()) - postgresCpu0;
     const sequential = await run(SEQUENTIAL_EVENTS, warmup + EVENTS, 1);
     const total = warmup + EVENTS + SEQUENTIAL_EVENTS;
@@ -242,6 +252,11 @@ async function main() {
     console.log("dispatcher with no-op handlers and a no-op run store:");
     console.table(overhead);
     console.log(JSON.stringify({ pipeline, overhead }));
+    if (cpuProfile) {
+      console.log("\nwhere this process spent its samples in the run under load (self time; profile in .bench/events.cpuprofile):");
+      for (const { place, percent } of cpuProfile.byPlace.slice(0, 15)) console.log(`  ${String(percent).padStart(5)}%  ${place}`);
+      for (const { fn, percent } of cpuProfile.byFunction.slice(0, 25)) console.log(`  ${String(percent).padStart(5)}%  ${fn}`);
+    }
 
     const ok = chain.ok && pipeline.unprocessedOutboxRows === 0 && pipeline.failedHandlerRuns === 0 && smtp.received === expectedEmails;
     if (!ok) {
