@@ -1,5 +1,5 @@
 /**
- * Group commit for writes that many concurrent requests make at once. The first write goes
+ * Group commit for writes (and reads) that many concurrent requests make at once. The first write goes
  * out immediately, alone; writes that arrive while a flush is in flight wait for it and then
  * go out together in one statement. Under no load nothing waits for anything; under load one
  * round trip (and one WAL flush) serves many events. This is what lets the serialised audit

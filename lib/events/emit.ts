@@ -5,12 +5,12 @@
  * - `emitNow(event)`: an Attempted or Failed event that reports no change of its own.
  * Everything else here (outbox rows, group commit, `after()`) is behind these two.
  */
+import { sql } from "drizzle-orm";
 import { after } from "next/server";
 
 import { crashPoint } from "../crash-point";
 import { getDb, type Executor, type Transaction } from "../db/client";
 import { groupCommit } from "../db/group-commit";
-import { eventOutbox } from "../db/schema";
 import { getLogger } from "../logger";
 import type { DispatchResult } from "./dispatcher";
 import type { DomainEvent } from "./events";
@@ -79,13 +79,17 @@ async function dispatchAfterCommit(events: DomainEvent[], handlers: WithEventsOp
   await dispatchAll();
 }
 
-function outboxRow(event: DomainEvent) {
-  return { eventId: event.eventId, type: event.type, payload: event, createdAt: new Date() };
-}
-
 /** Writes events to the outbox with `executor` (a transaction, or the database). Recording an event twice is a no-op. */
 export async function recordEvent(executor: Executor, ...events: DomainEvent[]): Promise<void> {
-  await executor.insert(eventOutbox).values(events.map(outboxRow)).onConflictDoNothing({ target: eventOutbox.eventId });
+  const createdAt = new Date().toISOString();
+  const rows = events.map((event) => ({ event_id: event.eventId, type: event.type, payload: event, created_at: createdAt }));
+  // One JSON parameter, whatever the number of events: one statement text for the server to plan.
+  await executor.execute(
+    sql`insert into event_outbox (event_id, type, payload, created_at)
+        select event_id, type, payload, created_at
+        from json_to_recordset(${JSON.stringify(rows)}::json) as r(event_id uuid, type text, payload jsonb, created_at timestamptz)
+        on conflict (event_id) do nothing`,
+  );
 }
 
 /** Outside any transaction, events recorded at the same moment share one insert (group commit). */

@@ -33,6 +33,7 @@ import pino from "pino";
 
 import { startSmtpCounter } from "../../test/support/smtp-counter";
 import { startCpuProfile, type ProfileSummary } from "./cpu-profile";
+import { processCpuSeconds } from "./cpu-usage";
 import { benchDatabasePrefix } from "./throwaway-database";
 
 const { values: args } = parseArgs({
@@ -61,7 +62,7 @@ const databaseUrl = new URL(args.server);
 databaseUrl.pathname = `/${databaseName}`;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "ledgerlink-bench-"));
 const admin = postgres(serverUrl.toString(), { max: 1, onnotice: () => {} });
-// A real SMTP server in a worker thread, so it takes no CPU time from the pipeline being measured.
+// A real SMTP server in a process of its own: its CPU time is reported apart from the app's.
 const smtp = await startSmtpCounter();
 
 // Before the app's modules load: the environment is read once, on first use.
@@ -174,12 +175,15 @@ async function main() {
     const warmup = 450;
     await run(warmup, 0, CONCURRENCY);
     const postgresCpu0 = await postgresCpuMs();
+    const smtpCpu0 = processCpuSeconds(smtp.pid);
     const nodeCpu0 = process.cpuUsage();
     const profiler = args["cpu-profile"] ? await startCpuProfile(path.resolve(".bench", "events.cpuprofile")) : null;
     const { wallMs, latencies } = await run(EVENTS, warmup, CONCURRENCY);
     const nodeCpu = process.cpuUsage(nodeCpu0);
     const cpuProfile: ProfileSummary | null = profiler ? await profiler.stop() : null;
     const postgresCpu = (await postgresCpuMs()) - postgresCpu0;
+    const smtpCpu1 = processCpuSeconds(smtp.pid);
+    const smtpServerCpuMs = smtpCpu0 === null || smtpCpu1 === null ? NaN : (smtpCpu1 - smtpCpu0) * 1000;
     const sequential = await run(SEQUENTIAL_EVENTS, warmup + EVENTS, 1);
     const total = warmup + EVENTS + SEQUENTIAL_EVENTS;
     let expectedEmails = 0;
@@ -222,6 +226,8 @@ async function main() {
       // CPU time per event, whatever else the machine is doing (the wall-clock figures above are not).
       nodeCpuMsPerEvent: Number(fmt((nodeCpu.user + nodeCpu.system) / 1000 / EVENTS, 3)),
       postgresCpuMsPerEvent: Number.isNaN(postgresCpu) ? "n/a (remote server)" : Number(fmt(postgresCpu / EVENTS, 3)),
+      // The SMTP server receiving the emails (not the app; counted in nodeCpuMsPerEvent before it had a process of its own).
+      smtpServerCpuMsPerEvent: Number(fmt(smtpServerCpuMs / EVENTS, 3)),
       loadAverage: os.loadavg()[0]?.toFixed(2),
     };
 
