@@ -13,6 +13,8 @@ import { getDb, queryRows } from "../db/client";
 import { emailDeliveries, type EmailDelivery } from "../db/schema";
 import { EMAIL_RETRY_POLICY, nextAttemptAt } from "../retry-policy";
 import { groupCommit } from "../db/group-commit";
+import { jsonRows } from "../db/json-rows";
+import { queryPrepared } from "../db/prepared-query";
 import { iso } from "../db/sql-values";
 import { uuidv7 } from "../db/uuid-v7";
 import { getLogger } from "../logger";
@@ -64,6 +66,11 @@ interface NewDelivery {
  * this process for its first attempt. True for a row this call created; false when the
  * (event, template) row already existed.
  */
+const NEW_DELIVERY_COLUMNS = sql.raw(
+  "id uuid, event_id uuid, template text, correlation_id uuid, user_id text, to_address text, subject text, " +
+    "message_id text, html text, text text, next_attempt_at timestamptz, created_at timestamptz",
+);
+
 const createDelivery = groupCommit(async (items: NewDelivery[]): Promise<boolean[]> => {
   const rows = items.map(({ delivery: d, now }) => ({
     id: d.id,
@@ -79,17 +86,14 @@ const createDelivery = groupCommit(async (items: NewDelivery[]): Promise<boolean
     next_attempt_at: iso(new Date(now.getTime() + DELIVERY_LEASE_MS)),
     created_at: iso(now),
   }));
-  const inserted = await queryRows<{ id: string }>(
+  const inserted = await queryPrepared<{ id: string }>(
     await getDb(),
-    // One JSON parameter, whatever the batch size: one statement text for the server to plan.
     sql`insert into email_deliveries
           (id, event_id, template, correlation_id, user_id, to_address, subject, message_id, html, text,
            status, attempts, next_attempt_at, created_at, updated_at)
         select r.id, r.event_id, r.template, r.correlation_id, r.user_id, r.to_address, r.subject, r.message_id,
                r.html, r.text, 'pending', 0, r.next_attempt_at, r.created_at, r.created_at
-        from json_to_recordset(${JSON.stringify(rows)}::json) as r(
-          id uuid, event_id uuid, template text, correlation_id uuid, user_id text, to_address text, subject text,
-          message_id text, html text, text text, next_attempt_at timestamptz, created_at timestamptz)
+        from ${jsonRows(rows, NEW_DELIVERY_COLUMNS)} as r
         on conflict (event_id, template) do nothing
         returning id`,
   );
@@ -152,11 +156,12 @@ interface SentDelivery {
 /** Records sends (those that finish at the same moment share one statement). */
 const markSent = groupCommit(async (sent: SentDelivery[]): Promise<void[]> => {
   const rows = sent.map(({ id, attempts, via, sentAt }) => ({ id, attempts, via, sent_at: iso(sentAt) }));
-  await (await getDb()).execute(
+  await queryPrepared(
+    await getDb(),
     sql`update email_deliveries d
         set status = 'sent', attempts = r.attempts, via = r.via, sent_at = r.sent_at,
             last_error = null, next_attempt_at = null, updated_at = r.sent_at
-        from json_to_recordset(${JSON.stringify(rows)}::json) as r(id uuid, attempts integer, via text, sent_at timestamptz)
+        from ${jsonRows(rows, sql.raw("id uuid, attempts integer, via text, sent_at timestamptz"))} as r
         where d.id = r.id`,
   );
   return sent.map(() => undefined);

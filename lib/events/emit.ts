@@ -11,6 +11,8 @@ import { after } from "next/server";
 import { crashPoint } from "../crash-point";
 import { getDb, type Executor, type Transaction } from "../db/client";
 import { groupCommit } from "../db/group-commit";
+import { jsonRows } from "../db/json-rows";
+import { queryPrepared } from "../db/prepared-query";
 import { getLogger } from "../logger";
 import type { DispatchResult } from "./dispatcher";
 import type { DomainEvent } from "./events";
@@ -79,15 +81,16 @@ async function dispatchAfterCommit(events: DomainEvent[], handlers: WithEventsOp
   await dispatchAll();
 }
 
+const OUTBOX_COLUMNS = sql.raw("event_id uuid, type text, payload jsonb, created_at timestamptz");
+
 /** Writes events to the outbox with `executor` (a transaction, or the database). Recording an event twice is a no-op. */
 export async function recordEvent(executor: Executor, ...events: DomainEvent[]): Promise<void> {
   const createdAt = new Date().toISOString();
   const rows = events.map((event) => ({ event_id: event.eventId, type: event.type, payload: event, created_at: createdAt }));
-  // One JSON parameter, whatever the number of events: one statement text for the server to plan.
-  await executor.execute(
+  await queryPrepared(
+    executor,
     sql`insert into event_outbox (event_id, type, payload, created_at)
-        select event_id, type, payload, created_at
-        from json_to_recordset(${JSON.stringify(rows)}::json) as r(event_id uuid, type text, payload jsonb, created_at timestamptz)
+        select event_id, type, payload, created_at from ${jsonRows(rows, OUTBOX_COLUMNS)} as r
         on conflict (event_id) do nothing`,
   );
 }

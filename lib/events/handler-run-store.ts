@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 
-import { getDb, queryRows } from "../db/client";
+import { getDb } from "../db/client";
+import { jsonRows } from "../db/json-rows";
+import { queryPrepared } from "../db/prepared-query";
 import type { HandlerRunRecord, OutboxUpdate, RunStore } from "./dispatcher";
 import type { DomainEvent } from "./events";
 import { groupCommit } from "../db/group-commit";
@@ -34,6 +36,12 @@ function isCleanFirstDispatch({ runs, outbox }: Outcome): boolean {
   return outbox.processedAt !== null && runs.every((run) => run.status === "succeeded" && run.attempts === 1);
 }
 
+const RUN_COLUMNS = sql.raw(
+  "event_id uuid, handler text, status handler_run_status, attempts integer, last_error text, " +
+    "next_attempt_at timestamptz, updated_at timestamptz, existing_only boolean",
+);
+const OUTBOX_STATE_COLUMNS = sql.raw("event_id uuid, processed_at timestamptz, dead_at timestamptz, next_attempt_at timestamptz");
+
 const saveGrouped = groupCommit(async (outcomes: Outcome[]) => {
   const outbox = outcomes.map(({ eventId, outbox: o }) => ({
     event_id: eventId,
@@ -56,14 +64,9 @@ const saveGrouped = groupCommit(async (outcomes: Outcome[]) => {
       existing_only: clean,
     }));
   });
-  // Two JSON parameters, whatever the batch: one statement text for the server to plan.
-  const updated = await queryRows<{ event_id: string }>(
+  const updated = await queryPrepared<{ event_id: string }>(
     await getDb(),
-    sql`with run as (
-          select * from json_to_recordset(${JSON.stringify(runs)}::json) as r(
-            event_id uuid, handler text, status handler_run_status, attempts integer, last_error text,
-            next_attempt_at timestamptz, updated_at timestamptz, existing_only boolean)
-        ),
+    sql`with run as (select * from ${jsonRows(runs, RUN_COLUMNS)} as r),
         upserted as (
           insert into event_handler_runs (event_id, handler, status, attempts, last_error, next_attempt_at, updated_at)
           select event_id, handler, status, attempts, last_error, next_attempt_at, updated_at from run where not existing_only
@@ -80,10 +83,7 @@ const saveGrouped = groupCommit(async (outcomes: Outcome[]) => {
                 next_attempt_at = run.next_attempt_at, updated_at = run.updated_at
           from run where run.existing_only and h.event_id = run.event_id and h.handler = run.handler
         ),
-        outcome as (
-          select * from json_to_recordset(${JSON.stringify(outbox)}::json) as o(
-            event_id uuid, processed_at timestamptz, dead_at timestamptz, next_attempt_at timestamptz)
-        )
+        outcome as (select * from ${jsonRows(outbox, OUTBOX_STATE_COLUMNS)} as o)
       update event_outbox o
         set processed_at = outcome.processed_at, dead_at = outcome.dead_at, next_attempt_at = outcome.next_attempt_at
         from outcome where o.event_id = outcome.event_id

@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
 
-import { getDb, queryRows } from "../client";
+import { getDb } from "../client";
 import { groupCommit } from "../group-commit";
+import { jsonRows } from "../json-rows";
+import { queryPrepared } from "../prepared-query";
 import { resolveTimeZone } from "../../time-zone";
 
 /** Where a notification to a user goes, and the zone its times are written in. */
@@ -20,10 +22,9 @@ export function emailRecipient({ userId }: { userId: string }): Promise<EmailRec
 }
 
 const readRecipients = groupCommit(async (userIds: string[]): Promise<(EmailRecipient | null)[]> => {
-  const rows = await queryRows<{ id: string; email: string; time_zone: string | null }>(
+  const rows = await queryPrepared<{ id: string; email: string; time_zone: string | null }>(
     await getDb(),
-    // One parameter, whatever the batch size: one statement text for the server to plan.
-    sql`select id, email, time_zone from users where id in (select jsonb_array_elements_text(${JSON.stringify(userIds)}::jsonb))`,
+    sql`select id, email, time_zone from users where id in (select id from ${jsonRows(userIds.map((id) => ({ id })), sql.raw("id text"))} as r)`,
   );
   const byId = new Map(rows.map((row) => [row.id, row]));
   return userIds.map((id) => {
