@@ -1,6 +1,5 @@
 import { emailRecipient } from "../../db/queries/email-recipient";
 import { deliverEmailOnce } from "../../email/email-deliveries";
-import { renderEmailMessage } from "../../email/render-email-message";
 import { getLogger } from "../../logger";
 import { defineHandler } from "../handler";
 import { notificationFor } from "./email-notifications";
@@ -25,7 +24,7 @@ export const emailHandler = defineHandler({
       return;
     }
     const notification = notificationFor(event, recipient.timeZone)!;
-    const { html, text } = await renderEmailMessage(notification.element());
+    const { html, text } = await notification.render();
     await deliverEmailOnce({
       eventId: event.eventId,
       template: notification.template,
