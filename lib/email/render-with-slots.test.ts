@@ -1,5 +1,5 @@
 import { Text } from "@react-email/components";
-import { createElement, type FunctionComponent } from "react";
+import { createElement, type FunctionComponent, type ReactNode } from "react";
 import { describe, expect, it, vi } from "vitest";
 
 import { formatEmailTime, type ActionEmailProps } from "@/components/emails/email-parts";
@@ -95,7 +95,8 @@ describe("rendering with slots", () => {
   it("renders in full, and says so, a template whose output depends on a slot beyond its text", async () => {
     // The preview line is padded to a fixed length, so a slot in it changes more than its own text.
     function SlotInPreview({ ipAddress }: { ipAddress: string }) {
-      return createElement(EmailLayout, { preview: `Signed in from ${ipAddress}` }, createElement(Text, null, "Hello"));
+      const Layout = EmailLayout as FunctionComponent<{ preview: string; children?: ReactNode }>;
+      return createElement(Layout, { preview: `Signed in from ${ipAddress}` }, createElement(Text, null, "Hello"));
     }
     for (const ipAddress of ["203.0.113.1", "2001:db8::1", "198.51.100.20"]) {
       await expectSameAsFullRender("slot-in-preview", SlotInPreview, { ipAddress }, ["ipAddress"]);
