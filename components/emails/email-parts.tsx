@@ -34,6 +34,22 @@ function emailFormat(timeZone: string): Intl.DateTimeFormat {
  * stored zone, UTC: "Friday 27 November 2026 at 10:04 UTC".
  */
 export function formatEmailTime(isoTime: string, timeZone: string = UTC): string {
+  // Nothing finer than a minute is written, and no zone's offset has a fraction of a second:
+  // every time in one second reads the same.
+  const key = `${timeZone}|${Math.floor(Date.parse(isoTime) / 1_000)}`;
+  let written = writtenTimes.get(key);
+  if (written === undefined) {
+    if (writtenTimes.size >= 1_000) writtenTimes.clear();
+    written = writeEmailTime(isoTime, timeZone);
+    writtenTimes.set(key, written);
+  }
+  return written;
+}
+
+/** Recent times as written (formatToParts is most of an email's cost once its rendering is reused). */
+const writtenTimes = new Map<string, string>();
+
+function writeEmailTime(isoTime: string, timeZone: string): string {
   const parts = Object.fromEntries(
     emailFormat(timeZone)
       .formatToParts(new Date(isoTime))

@@ -161,7 +161,7 @@ const markSent = groupCommit(async (sent: SentDelivery[]): Promise<void[]> => {
     sql`update email_deliveries d
         set status = 'sent', attempts = r.attempts, via = r.via, sent_at = r.sent_at,
             last_error = null, next_attempt_at = null, updated_at = r.sent_at
-        from ${jsonRows(rows, sql.raw("id uuid, attempts integer, via text, sent_at timestamptz"))} as r
+        from ${jsonRows(rows, sql.raw("id uuid, attempts integer, via text, sent_at timestamptz"), { joined: true })} as r
         where d.id = r.id`,
   );
   return sent.map(() => undefined);

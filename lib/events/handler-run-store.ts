@@ -66,7 +66,7 @@ const saveGrouped = groupCommit(async (outcomes: Outcome[]) => {
   });
   const updated = await queryPrepared<{ event_id: string }>(
     await getDb(),
-    sql`with run as (select * from ${jsonRows(runs, RUN_COLUMNS)} as r),
+    sql`with run as (select * from ${jsonRows(runs, RUN_COLUMNS, { joined: true })} as r),
         upserted as (
           insert into event_handler_runs (event_id, handler, status, attempts, last_error, next_attempt_at, updated_at)
           select event_id, handler, status, attempts, last_error, next_attempt_at, updated_at from run where not existing_only
@@ -83,7 +83,7 @@ const saveGrouped = groupCommit(async (outcomes: Outcome[]) => {
                 next_attempt_at = run.next_attempt_at, updated_at = run.updated_at
           from run where run.existing_only and h.event_id = run.event_id and h.handler = run.handler
         ),
-        outcome as (select * from ${jsonRows(outbox, OUTBOX_STATE_COLUMNS)} as o)
+        outcome as (select * from ${jsonRows(outbox, OUTBOX_STATE_COLUMNS, { joined: true })} as o)
       update event_outbox o
         set processed_at = outcome.processed_at, dead_at = outcome.dead_at, next_attempt_at = outcome.next_attempt_at
         from outcome where o.event_id = outcome.event_id

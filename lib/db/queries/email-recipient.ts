@@ -24,7 +24,7 @@ export function emailRecipient({ userId }: { userId: string }): Promise<EmailRec
 const readRecipients = groupCommit(async (userIds: string[]): Promise<(EmailRecipient | null)[]> => {
   const rows = await queryPrepared<{ id: string; email: string; time_zone: string | null }>(
     await getDb(),
-    sql`select id, email, time_zone from users where id in (select id from ${jsonRows(userIds.map((id) => ({ id })), sql.raw("id text"))} as r)`,
+    sql`select id, email, time_zone from users where id in (select id from ${jsonRows(userIds.map((id) => ({ id })), sql.raw("id text"), { joined: true })} as r)`,
   );
   const byId = new Map(rows.map((row) => [row.id, row]));
   return userIds.map((id) => {
