@@ -7,15 +7,17 @@ import { sql, type SQL } from "drizzle-orm";
  * of parsing and planning a new text per batch size.
  *
  * `joined: true` when the rows are joined to a table (`update … from`, `… in (select …)`): a
- * LIMIT of the batch size then tells the planner how few rows come. json_to_recordset alone
- * claims 100, and against a table of a few thousand rows that makes the planner hash it with a
- * sequential scan of the whole table instead of probing its index. The price is a plan per
- * execution (the plans made for the actual size look cheaper than a generic one), so rows
- * that are only inserted go without it.
+ * LIMIT then tells the planner that few rows come. json_to_recordset alone claims 100, and
+ * against a table of a few thousand rows that makes the planner hash it with a sequential scan
+ * of the whole table instead of probing its index. The LIMIT is `greatest(batch size, 10)`:
+ * never fewer than the rows given, and planned as 10 rows whatever the size (a generic plan
+ * reads any LIMIT parameter as 10%, i.e. 10 of json_to_recordset's 100), so the plan made for
+ * one batch is as cheap as the plan for any other and the server keeps one generic plan
+ * instead of planning every execution.
  *
  * `columns` is the column definition list, e.g. `sql.raw("id uuid, sent_at timestamptz")`.
  */
 export function jsonRows(rows: readonly object[], columns: SQL, { joined = false }: { joined?: boolean } = {}): SQL {
   const recordset = sql`select * from json_to_recordset(${JSON.stringify(rows)}::json) as r(${columns})`;
-  return joined ? sql`(${recordset} limit ${rows.length})` : sql`(${recordset})`;
+  return joined ? sql`(${recordset} limit greatest(${rows.length}::integer, 10))` : sql`(${recordset})`;
 }
