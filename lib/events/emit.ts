@@ -67,8 +67,10 @@ export async function emitNow(event: DomainEvent): Promise<void> {
 }
 
 async function dispatchAfterCommit(events: DomainEvent[], handlers: WithEventsOptions["handlers"]): Promise<void> {
+  // Together, handler by handler (each event's handlers still in their order): the events'
+  // audit rows, and then their run records, share a statement.
   const dispatchAll = async () => {
-    for (const event of events) await dispatchEvent(event);
+    await dispatcher.dispatchAll(events);
   };
   if (handlers === "after-response") {
     try {
