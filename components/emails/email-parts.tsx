@@ -34,6 +34,22 @@ function emailFormat(timeZone: string): Intl.DateTimeFormat {
  * stored zone, UTC: "Friday 27 November 2026 at 10:04 UTC".
  */
 export function formatEmailTime(isoTime: string, timeZone: string = UTC): string {
+  // Nothing finer than a minute is written, and no zone's offset has a fraction of a second:
+  // every time in one second reads the same.
+  const key = `${timeZone}|${Math.floor(Date.parse(isoTime) / 1_000)}`;
+  let written = writtenTimes.get(key);
+  if (written === undefined) {
+    if (writtenTimes.size >= 1_000) writtenTimes.clear();
+    written = writeEmailTime(isoTime, timeZone);
+    writtenTimes.set(key, written);
+  }
+  return written;
+}
+
+/** Recent times as written (formatToParts is most of an email's cost once its rendering is reused). */
+const writtenTimes = new Map<string, string>();
+
+function writeEmailTime(isoTime: string, timeZone: string): string {
   const parts = Object.fromEntries(
     emailFormat(timeZone)
       .formatToParts(new Date(isoTime))
@@ -54,15 +70,17 @@ export function EmailHeading({ children }: { children: string }) {
 /** What every email about an action on a connection is told: which bank, when, from where, for whom. */
 export interface ActionEmailProps {
   providerName: string;
-  /** ISO 8601 time of the action. */
-  occurredAt: string;
+  /**
+   * When the action happened, as written for the recipient: `formatEmailTime(occurredAt, zone)`
+   * in their stored zone. Written by the caller, so that emails which differ only in their
+   * time, IP address and device share one rendering (lib/email/render-with-slots.ts).
+   */
+  when: string;
   /** Null when there was no request behind it (the scheduled refresh). */
   ipAddress: string | null;
   /** "Firefox on Linux", when the request said. */
   device: string | null;
   activityUrl: string;
-  /** The recipient's stored zone (IANA name); UTC when they have none. */
-  timeZone?: string;
 }
 
 /**
@@ -74,18 +92,17 @@ export function ActionEmail({
   heading,
   wasntYouLead,
   children,
-  occurredAt,
+  when,
   ipAddress,
   device,
   activityUrl,
-  timeZone,
 }: ActionEmailProps & { preview: string; heading: string; wasntYouLead?: string; children: ReactNode }) {
   return (
     <EmailLayout preview={preview}>
       <EmailHeading>{heading}</EmailHeading>
       {children}
       <Section style={{ backgroundColor: "#f4f4f5", borderRadius: 6, padding: "12px 16px", margin: "16px 0" }}>
-        <Text style={detailStyle}>When: {formatEmailTime(occurredAt, timeZone)}</Text>
+        <Text style={detailStyle}>When: {when}</Text>
         {ipAddress ? <Text style={detailStyle}>IP address: {ipAddress}</Text> : null}
         {device ? <Text style={detailStyle}>Device: {device}</Text> : null}
       </Section>

@@ -1,7 +1,7 @@
 import { Text } from "@react-email/components";
 
 import { textStyle } from "./email-layout";
-import { ActionEmail, type ActionEmailProps } from "./email-parts";
+import { ActionEmail, type ActionEmailProps, formatEmailTime } from "./email-parts";
 
 export type ProviderConnectedEmailProps = ActionEmailProps;
 
@@ -20,11 +20,10 @@ export function ProviderConnectedEmail(props: ProviderConnectedEmailProps) {
 
 ProviderConnectedEmail.PreviewProps = {
   providerName: "Acme Bank",
-  occurredAt: "2026-11-27T10:04:00.000Z",
+  when: formatEmailTime("2026-11-27T10:04:00.000Z", "America/New_York"),
   ipAddress: "203.0.113.42",
   device: "Firefox on macOS",
   activityUrl: "http://localhost:3000/activity",
-  timeZone: "America/New_York",
 } satisfies ProviderConnectedEmailProps;
 
 export default ProviderConnectedEmail;

@@ -1,7 +1,7 @@
 import { Text } from "@react-email/components";
 
 import { textStyle } from "./email-layout";
-import { ActionEmail, type ActionEmailProps } from "./email-parts";
+import { ActionEmail, type ActionEmailProps, formatEmailTime } from "./email-parts";
 
 export type ProviderDisconnectedEmailProps = ActionEmailProps;
 
@@ -20,7 +20,7 @@ export function ProviderDisconnectedEmail(props: ProviderDisconnectedEmailProps)
 
 ProviderDisconnectedEmail.PreviewProps = {
   providerName: "Charles Schwab",
-  occurredAt: "2026-11-27T18:30:00.000Z",
+  when: formatEmailTime("2026-11-27T18:30:00.000Z"),
   ipAddress: "198.51.100.7",
   device: "Safari on iPhone",
   activityUrl: "http://localhost:3000/activity",

@@ -42,11 +42,14 @@ describe("provider email templates", () => {
   });
 
   it("renders the recipient's zone into each email that shows a time", async () => {
-    const connected = await renderEmailMessage(<ProviderConnectedEmail {...ProviderConnectedEmail.PreviewProps} timeZone="America/New_York" />);
+    // The action emails show the time as the notification wrote it (lib/events/handlers/email-notifications.ts).
+    const inNewYork = formatEmailTime("2026-11-27T10:04:00.000Z", "America/New_York");
+    const connected = await renderEmailMessage(<ProviderConnectedEmail {...ProviderConnectedEmail.PreviewProps} when={inNewYork} />);
     expect(connected.text).toContain("When: Friday 27 November 2026 at 05:04 EST (America/New_York)");
     const soon = await renderEmailMessage(<ReconnectSoonEmail {...ReconnectSoonEmail.PreviewProps} timeZone="Europe/Paris" />);
     expect(soon.text).toContain("stops working on Thursday 3 December 2026 at 10:30 GMT+1 (Europe/Paris)");
-    const needed = await renderEmailMessage(<ReconnectNeededEmail {...ReconnectNeededEmail.PreviewProps} timeZone="Asia/Tokyo" />);
+    const inTokyo = formatEmailTime("2026-11-28T03:15:00.000Z", "Asia/Tokyo");
+    const needed = await renderEmailMessage(<ReconnectNeededEmail {...ReconnectNeededEmail.PreviewProps} when={inTokyo} />);
     expect(needed.text).toContain("When: Saturday 28 November 2026 at 12:15 GMT+9 (Asia/Tokyo)");
   });
 });

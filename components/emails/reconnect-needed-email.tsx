@@ -1,7 +1,7 @@
 import { Text } from "@react-email/components";
 
 import { textStyle } from "./email-layout";
-import { ActionEmail, ReconnectButton, type ActionEmailProps } from "./email-parts";
+import { ActionEmail, ReconnectButton, type ActionEmailProps, formatEmailTime } from "./email-parts";
 
 export interface ReconnectNeededEmailProps extends ActionEmailProps {
   /** Why the refresh failed, in words (`reasonText` of the event's reason). */
@@ -37,7 +37,7 @@ export function ReconnectNeededEmail({ reasonText, connectionsUrl, ...action }: 
 ReconnectNeededEmail.PreviewProps = {
   providerName: "Acme Bank",
   reasonText: "Your access to this provider has expired.",
-  occurredAt: "2026-11-28T03:15:00.000Z",
+  when: formatEmailTime("2026-11-28T03:15:00.000Z"),
   ipAddress: null,
   device: null,
   connectionsUrl: "http://localhost:3000/connections",

@@ -1,6 +1,7 @@
 import { getTableColumns, sql } from "drizzle-orm";
 
-import { getDb, queryRows, type Executor } from "../db/client";
+import { getDb, type Executor } from "../db/client";
+import { queryPrepared } from "../db/prepared-query";
 import { auditLogs } from "../db/schema";
 import { groupCommit } from "../db/group-commit";
 import { auditHashContent } from "./audit-hash";
@@ -37,7 +38,7 @@ interface AppendItem {
 const appendGrouped = groupCommit(async (items: AppendItem[]) => appendAll(await getDb(), items));
 
 async function appendAll(db: Executor, items: AppendItem[]): Promise<(number | null)[]> {
-  const [result] = await queryRows<{ seqs: unknown[] | null }>(
+  const [result] = await queryPrepared<{ seqs: unknown[] | null }>(
     db,
     // As JSON: both drivers parse it the same way (bigint[] comes back differently from each).
     sql`select to_jsonb(audit_logs_append(${JSON.stringify(items)}::jsonb)) as seqs`,

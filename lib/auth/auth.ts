@@ -11,6 +11,7 @@ import { accounts, sessions, users, verificationTokens } from "../db/schema";
 import { env } from "../env";
 import { getLogger } from "../logger";
 import { InvalidSignInEmail, normalizeSignInEmail } from "./normalize-sign-in-email";
+import { rememberRecipientZones, type RecipientZones } from "./recipient-zones";
 import { sendSignInEmail } from "./send-sign-in-email";
 import { signInCallback } from "./sign-in-callback";
 import { recordSignOut, withSessionDevices } from "./with-session-devices";
@@ -27,14 +28,19 @@ export function isAdminEmail(email: string | null | undefined): boolean {
 
 export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
   const db = await getDb();
+  // This request's lookups by address, for the sign-in email's time zone (one read of the row).
+  const zones: RecipientZones = new Map();
   return {
-    adapter: withSessionDevices(
-      DrizzleAdapter(db, {
-        usersTable: users,
-        accountsTable: accounts,
-        sessionsTable: sessions,
-        verificationTokensTable: verificationTokens,
-      }),
+    adapter: rememberRecipientZones(
+      withSessionDevices(
+        DrizzleAdapter(db, {
+          usersTable: users,
+          accountsTable: accounts,
+          sessionsTable: sessions,
+          verificationTokensTable: verificationTokens,
+        }),
+      ),
+      zones,
     ),
     events: { signOut: recordSignOut },
     secret: env.AUTH_SECRET,
@@ -50,7 +56,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
         // Every way to ask for a link (our form, or a POST to /api/auth/signin/nodemailer)
         // comes through here: exactly one address, or no link.
         normalizeIdentifier: normalizeSignInEmail,
-        sendVerificationRequest: sendSignInEmail,
+        sendVerificationRequest: (request) => sendSignInEmail({ ...request, storedZone: zones.get(request.identifier) }),
       }),
     ],
     pages: { signIn: "/signin", verifyRequest: "/signin/check-email", error: "/signin/error" },

@@ -5,7 +5,7 @@ import { groupCommit } from "./group-commit";
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 describe("groupCommit", () => {
-  it("sends a lone item at once, and batches the items that arrive during a flush", async () => {
+  it("sends a lone item at once, items issued together in one batch, and those that arrive during a flush in the next", async () => {
     const batches: number[][] = [];
     const write = groupCommit(async (items: number[]) => {
       batches.push(items);
@@ -14,9 +14,13 @@ describe("groupCommit", () => {
     });
     expect(await write(1)).toBe(10);
     await tick(); // idle again
-    const results = await Promise.all([write(2), write(3), write(4), write(5)]);
-    expect(results).toEqual([20, 30, 40, 50]);
-    expect(batches).toEqual([[1], [2], [3, 4, 5]]);
+    expect(await Promise.all([write(2), write(3)])).toEqual([20, 30]);
+    await tick();
+    const first = write(4);
+    await new Promise((resolve) => setTimeout(resolve, 1)); // its flush is in flight
+    const results = await Promise.all([first, write(5), write(6)]);
+    expect(results).toEqual([40, 50, 60]);
+    expect(batches).toEqual([[1], [2, 3], [4], [5, 6]]);
   });
 
   it("respects the batch size", async () => {
@@ -30,7 +34,7 @@ describe("groupCommit", () => {
       { maxBatch: 2 },
     );
     await Promise.all([1, 2, 3, 4, 5].map(write));
-    expect(sizes).toEqual([1, 2, 2]);
+    expect(sizes).toEqual([2, 2, 1]);
   });
 
   it("retries a failed batch item by item, so only the bad item fails", async () => {

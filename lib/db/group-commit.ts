@@ -1,9 +1,10 @@
 /**
- * Group commit for writes that many concurrent requests make at once. The first write goes
- * out immediately, alone; writes that arrive while a flush is in flight wait for it and then
- * go out together in one statement. Under no load nothing waits for anything; under load one
- * round trip (and one WAL flush) serves many events. This is what lets the serialised audit
- * chain keep up: its lock is taken once per batch, not once per row.
+ * Group commit for writes (and reads) that many concurrent requests make at once. A write goes
+ * out at once (at the end of the current microtask, so writes issued together, such as the
+ * audit rows of an event and its outcome, share it); writes that arrive while a flush is in
+ * flight wait for it and then go out together in one statement. Under no load nothing waits
+ * for anything; under load one round trip (and one WAL flush) serves many events. This is what
+ * lets the serialised audit chain keep up: its lock is taken once per batch, not once per row.
  *
  * If a batch fails, its items are retried one by one, so one bad item cannot fail the others.
  */
@@ -29,7 +30,6 @@ export function groupCommit<T, R>(
   }
 
   async function drain(): Promise<void> {
-    flushing = true;
     try {
       while (queue.length > 0) await settle(queue.splice(0, maxBatch));
     } finally {
@@ -40,6 +40,8 @@ export function groupCommit<T, R>(
   return (item) =>
     new Promise<R>((resolve, reject) => {
       queue.push({ item, resolve, reject });
-      if (!flushing) void drain();
+      if (flushing) return;
+      flushing = true;
+      queueMicrotask(() => void drain());
     });
 }

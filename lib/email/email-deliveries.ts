@@ -12,6 +12,9 @@ import { eq, sql } from "drizzle-orm";
 import { getDb, queryRows } from "../db/client";
 import { emailDeliveries, type EmailDelivery } from "../db/schema";
 import { EMAIL_RETRY_POLICY, nextAttemptAt } from "../retry-policy";
+import { groupCommit } from "../db/group-commit";
+import { jsonRows } from "../db/json-rows";
+import { queryPrepared } from "../db/prepared-query";
 import { iso } from "../db/sql-values";
 import { uuidv7 } from "../db/uuid-v7";
 import { getLogger } from "../logger";
@@ -27,10 +30,10 @@ export interface NotificationEmail {
   eventId: string;
   template: string;
   correlationId: string | null;
-  /** The recipient: the email goes to this user's current address... */
+  /** The recipient's user id (kept with the delivery; the account's deletion cancels it)... */
   userId: string;
-  /** ...unless an address is given. */
-  to?: string;
+  /** ...and the address, read by the caller (with the zone the message was written in). */
+  to: string;
   subject: string;
   html: string;
   text: string;
@@ -42,40 +45,61 @@ export function notificationMessageId(eventId: string, template: string): string
 }
 
 /**
- * Creates the delivery (addressed to the user's current email, in the same statement) and
- * makes the first attempt. Sends nothing and answers `duplicate` when an earlier run already
- * created it, or `no-recipient` when the user no longer exists.
+ * Creates the delivery and makes the first attempt. Sends nothing and answers `duplicate`
+ * when an earlier run already created it: the row keyed on (event, template) is the right to
+ * send, and exactly one run gets it.
  */
-export async function deliverEmailOnce(
-  email: NotificationEmail,
-  now: Date = new Date(),
-): Promise<DeliveryStatus | "duplicate" | "no-recipient"> {
-  const db = await getDb();
-  const id = uuidv7();
-  const messageId = notificationMessageId(email.eventId, email.template);
-  const [created] = await queryRows<{ to_address: string }>(
-    db,
+export async function deliverEmailOnce(email: NotificationEmail, now: Date = new Date()): Promise<DeliveryStatus | "duplicate"> {
+  const delivery = { ...email, id: uuidv7(), messageId: notificationMessageId(email.eventId, email.template) };
+  const created = await createDelivery({ delivery, now });
+  if (!created) return "duplicate";
+  return attemptDelivery({ ...delivery, toAddress: email.to, attempts: 0 }, now);
+}
+
+interface NewDelivery {
+  delivery: NotificationEmail & { id: string; messageId: string };
+  now: Date;
+}
+
+/**
+ * Inserts deliveries (those created at the same moment share one statement), each leased to
+ * this process for its first attempt. True for a row this call created; false when the
+ * (event, template) row already existed.
+ */
+const NEW_DELIVERY_COLUMNS = sql.raw(
+  "id uuid, event_id uuid, template text, correlation_id uuid, user_id text, to_address text, subject text, " +
+    "message_id text, html text, text text, next_attempt_at timestamptz, created_at timestamptz",
+);
+
+const createDelivery = groupCommit(async (items: NewDelivery[]): Promise<boolean[]> => {
+  const rows = items.map(({ delivery: d, now }) => ({
+    id: d.id,
+    event_id: d.eventId,
+    template: d.template,
+    correlation_id: d.correlationId,
+    user_id: d.userId,
+    to_address: d.to,
+    subject: d.subject,
+    message_id: d.messageId,
+    html: d.html,
+    text: d.text,
+    next_attempt_at: iso(new Date(now.getTime() + DELIVERY_LEASE_MS)),
+    created_at: iso(now),
+  }));
+  const inserted = await queryPrepared<{ id: string }>(
+    await getDb(),
     sql`insert into email_deliveries
           (id, event_id, template, correlation_id, user_id, to_address, subject, message_id, html, text,
            status, attempts, next_attempt_at, created_at, updated_at)
-        select ${id}::uuid, ${email.eventId}::uuid, ${email.template}, ${email.correlationId}::uuid, ${email.userId},
-               coalesce(${email.to ?? null}::text, u.email),
-               ${email.subject}, ${messageId}, ${email.html}, ${email.text}, 'pending', 0,
-               ${iso(new Date(now.getTime() + DELIVERY_LEASE_MS))}::timestamptz, ${iso(now)}::timestamptz, ${iso(now)}::timestamptz
-        from (select 1) as one left join users u on u.id = ${email.userId}
-        where coalesce(${email.to ?? null}::text, u.email) is not null
+        select r.id, r.event_id, r.template, r.correlation_id, r.user_id, r.to_address, r.subject, r.message_id,
+               r.html, r.text, 'pending', 0, r.next_attempt_at, r.created_at, r.created_at
+        from ${jsonRows(rows, NEW_DELIVERY_COLUMNS)} as r
         on conflict (event_id, template) do nothing
-        returning to_address`,
+        returning id`,
   );
-  if (!created) {
-    const [existing] = await queryRows<{ id: string }>(
-      db,
-      sql`select id from email_deliveries where event_id = ${email.eventId}::uuid and template = ${email.template}`,
-    );
-    return existing ? "duplicate" : "no-recipient";
-  }
-  return attemptDelivery({ ...email, id, messageId, toAddress: created.to_address, attempts: 0 }, now);
-}
+  const created = new Set(inserted.map((row) => String(row.id)));
+  return items.map(({ delivery }) => created.has(delivery.id));
+});
 
 type DeliveryRow = Pick<
   EmailDelivery,
@@ -107,10 +131,7 @@ async function attempt(delivery: DeliveryRow, now: Date): Promise<DeliveryStatus
         ...(delivery.correlationId ? { "X-Ledgerlink-Correlation-Id": delivery.correlationId } : {}),
       },
     });
-    await db
-      .update(emailDeliveries)
-      .set({ status: "sent", attempts, via: sent.via, sentAt: new Date(), lastError: null, nextAttemptAt: null, updatedAt: new Date() })
-      .where(eq(emailDeliveries.id, delivery.id));
+    await markSent({ id: delivery.id, attempts, via: sent.via, sentAt: new Date() });
     return "sent";
   } catch (error) {
     const retryAt = nextAttemptAt(EMAIL_RETRY_POLICY, attempts, now);
@@ -124,6 +145,27 @@ async function attempt(delivery: DeliveryRow, now: Date): Promise<DeliveryStatus
     return status;
   }
 }
+
+interface SentDelivery {
+  id: string;
+  attempts: number;
+  via: string;
+  sentAt: Date;
+}
+
+/** Records sends (those that finish at the same moment share one statement). */
+const markSent = groupCommit(async (sent: SentDelivery[]): Promise<void[]> => {
+  const rows = sent.map(({ id, attempts, via, sentAt }) => ({ id, attempts, via, sent_at: iso(sentAt) }));
+  await queryPrepared(
+    await getDb(),
+    sql`update email_deliveries d
+        set status = 'sent', attempts = r.attempts, via = r.via, sent_at = r.sent_at,
+            last_error = null, next_attempt_at = null, updated_at = r.sent_at
+        from ${jsonRows(rows, sql.raw("id uuid, attempts integer, via text, sent_at timestamptz"), { joined: true })} as r
+        where d.id = r.id`,
+  );
+  return sent.map(() => undefined);
+});
 
 export interface RetrySummary {
   attempted: number;

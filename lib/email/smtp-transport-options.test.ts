@@ -2,7 +2,7 @@ import net from "node:net";
 
 import { describe, expect, it } from "vitest";
 
-import { connectWithoutNagle, smtpTransportOptions } from "./smtp-transport-options";
+import { connectSmtpSocket, smtpTransportOptions } from "./smtp-transport-options";
 
 describe("SMTP transport options", () => {
   it("keep everything SMTP_URL says and add fail-fast timeouts and the no-delay socket", () => {
@@ -17,22 +17,30 @@ describe("SMTP transport options", () => {
       connectionTimeout: 5_000,
       greetingTimeout: 5_000,
       socketTimeout: 10_000,
-      getSocket: connectWithoutNagle,
+      getSocket: connectSmtpSocket,
     });
   });
 
-  it("connects with TCP_NODELAY, and reports a refused connection as an error", async () => {
-    const server = net.createServer((socket) => socket.end());
+  it("connects with TCP_NODELAY, sends one tick's writes together, and reports a refused connection as an error", async () => {
+    let received = "";
+    const server = net.createServer((socket) => socket.on("data", (data) => (received += data.toString())));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
     const port = (server.address() as net.AddressInfo).port;
     const socket = await new Promise<net.Socket>((resolve, reject) =>
-      connectWithoutNagle({ host: "127.0.0.1", port }, (error, result) => (error || !result ? reject(error) : resolve(result.connection))),
+      connectSmtpSocket({ host: "127.0.0.1", port }, (error, result) => (error || !result ? reject(error) : resolve(result.connection))),
     );
     expect(socket.remotePort).toBe(port);
+    // Corked from a tick's first write to its end: the tick's writes leave in one system call.
+    socket.write("MAIL FROM:<a@example.test>\r\n");
+    socket.write("RCPT TO:<b@example.test>\r\n");
+    expect(socket.writableCorked).toBe(1);
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(socket.writableCorked).toBe(0);
+    await expect.poll(() => received).toBe("MAIL FROM:<a@example.test>\r\nRCPT TO:<b@example.test>\r\n");
     socket.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
 
-    const error = await new Promise<Error | null>((resolve) => connectWithoutNagle({ host: "127.0.0.1", port }, (e) => resolve(e)));
+    const error = await new Promise<Error | null>((resolve) => connectSmtpSocket({ host: "127.0.0.1", port }, (e) => resolve(e)));
     expect(error?.message).toMatch(/ECONNREFUSED/);
   });
 });

@@ -9,6 +9,11 @@
  *   writes (the end of DATA) then wait for the server's delayed ACK: ~40 ms per email on
  *   Linux, serialised on a pooled connection (measured: 46 ms per email locally, 2.7 ms
  *   with no delay). `getSocket` opens the connection itself with no delay.
+ * - One write per tick. With no delay, each of the ~10 pieces nodemailer's streams write
+ *   for one message was a system call and a packet of its own (14 writes per email).
+ *   The socket is corked at a tick's first write and uncorked at its end (Node's documented
+ *   `cork()` + `process.nextTick(uncork)` pattern): what one tick writes goes out in one
+ *   system call, at the end of that same tick, so nothing waits.
  */
 import net from "node:net";
 import tls from "node:tls";
@@ -29,8 +34,29 @@ interface SocketTarget {
   connectionTimeout?: number;
 }
 
-/** nodemailer's `getSocket` hook: a connected socket with TCP_NODELAY (TLS from the start for smtps://). */
-export function connectWithoutNagle(options: SocketTarget, callback: SocketCallback): void {
+/** Sends what one tick writes on `socket` in one system call, at the end of the tick. */
+export function coalesceWritesPerTick(socket: net.Socket): void {
+  const write = socket.write;
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    socket.uncork();
+  };
+  socket.write = function (this: net.Socket, ...args: Parameters<net.Socket["write"]>) {
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      process.nextTick(uncork);
+    }
+    return write.apply(this, args);
+  } as net.Socket["write"];
+}
+
+/**
+ * nodemailer's `getSocket` hook: a connected socket with TCP_NODELAY whose writes are sent
+ * once per tick (TLS from the start for smtps://).
+ */
+export function connectSmtpSocket(options: SocketTarget, callback: SocketCallback): void {
   const host = options.host ?? "localhost";
   const port = options.port ?? (options.secure ? 465 : 587);
   const socket = options.secure
@@ -47,6 +73,7 @@ export function connectWithoutNagle(options: SocketTarget, callback: SocketCallb
       callback(Object.assign(error, { code: (error as NodeJS.ErrnoException).code ?? "ECONNECTION", command: "CONN" }));
     } else {
       socket.setNoDelay(true);
+      coalesceWritesPerTick(socket);
       callback(null, { connection: socket, secured: options.secure === true });
     }
   };
@@ -61,5 +88,5 @@ export function connectWithoutNagle(options: SocketTarget, callback: SocketCallb
 /** Everything `SMTP_URL` says (host, port, auth, `?pool=true&maxConnections=…`), plus the above. */
 export function smtpTransportOptions(url: string): SMTPTransport.Options {
   // `pool: true` in the URL makes nodemailer build a pooled transport from the same options.
-  return { ...parseConnectionUrl(url), ...TIMEOUTS, getSocket: connectWithoutNagle } as SMTPTransport.Options;
+  return { ...parseConnectionUrl(url), ...TIMEOUTS, getSocket: connectSmtpSocket } as SMTPTransport.Options;
 }

@@ -43,6 +43,41 @@ beforeEach(() => {
 afterEach(() => setLoggerForTesting(undefined));
 
 describe("the dispatcher", () => {
+  it("dispatches events recorded together handler by handler: each event's handlers in order, each handler's events in order", async () => {
+    const order: string[] = [];
+    const log = (name: string) => async (event: DomainEvent) => {
+      order.push(`${name}:${event === attempted ? "attempted" : "succeeded"}:start`);
+      // The first event's run is the slow one: the second must not overtake it within a stage.
+      await new Promise((resolve) => setTimeout(resolve, event === attempted ? 5 : 0));
+      order.push(`${name}:${event === attempted ? "attempted" : "succeeded"}:end`);
+    };
+    const first = handler("first", ALL, log("first"));
+    const failing = handler("failing", ["ProviderConnectionAttempted"], async () => {
+      throw new Error("down");
+    });
+    const third = handler("third", ALL, log("third"));
+    const { store, saved } = memoryStore();
+    const dispatcher = createDispatcher({ handlers: [first, failing, third], store });
+
+    const results = await dispatcher.dispatchAll([attempted, succeeded]);
+    expect(order).toEqual([
+      "first:attempted:start",
+      "first:succeeded:start",
+      "first:succeeded:end",
+      "first:attempted:end",
+      "third:attempted:start",
+      "third:succeeded:start",
+      "third:succeeded:end",
+      "third:attempted:end",
+    ]);
+    // One event's failing handler is its own: the other event is processed.
+    expect(results).toMatchObject([
+      { processed: false, ran: ["first", "failing", "third"], failed: ["failing"], recorded: true },
+      { processed: true, ran: ["first", "third"], failed: [], recorded: true },
+    ]);
+    expect(saved.map((s) => s.event)).toEqual([attempted, succeeded]);
+  });
+
   it("runs the receivers of an event in their declared order, and only those", async () => {
     const order: string[] = [];
     const first = handler("first", ALL, async () => void order.push("first"));

@@ -62,6 +62,12 @@ export interface DispatchResult {
 
 export interface Dispatcher {
   dispatch(event: DomainEvent, options?: DispatchOptions): Promise<DispatchResult>;
+  /**
+   * Dispatches events recorded together (a use-case's Attempted event and its outcome), handler
+   * by handler: each event's handlers still run in their order, and each handler sees the events
+   * in the order given. Never throws.
+   */
+  dispatchAll(events: readonly DomainEvent[], options?: DispatchOptions): Promise<DispatchResult[]>;
   handlersFor(type: DomainEventType): readonly EventHandler[];
 }
 
@@ -92,20 +98,46 @@ export function createDispatcher({
   }
   const handlersFor = (type: DomainEventType): readonly EventHandler[] => byType.get(type) ?? NO_HANDLERS;
 
-  async function run(event: DomainEvent, options: DispatchOptions): Promise<DispatchResult> {
-    const receivers = handlersFor(event.type);
-    const toRun = options.only ?? receivers;
-    const outcomes: { handler: string; error: unknown }[] = [];
-    for (const handler of toRun) {
-      try {
-        await withTimeout(handler.handle(event), handlerTimeoutMs, handler.name);
-        outcomes.push({ handler: handler.name, error: undefined });
-      } catch (error) {
-        outcomes.push({ handler: handler.name, error: error ?? new Error("handler threw a nullish value") });
-      }
-      if (handler.name === "audit") crashPoint("events:after-audit-handler");
-    }
+  interface Planned {
+    event: DomainEvent;
+    toRun: readonly EventHandler[];
+    outcomes: { handler: string; error: unknown }[];
+  }
 
+  /** Runs `fn` with the event's correlation id in the request context (its log lines carry it). */
+  const inEventContext = <T>(event: DomainEvent, fn: () => T): T =>
+    getRequestContext()?.correlationId === event.correlationId ? fn() : runWithRequestContext({ correlationId: event.correlationId }, fn);
+
+  /**
+   * Runs the handlers stage by stage, in their declared order: each stage starts one handler for
+   * every event it receives, in the events' order, and waits for them all. So each event's
+   * handlers run one after another in their order, and the events of one batch issue each
+   * stage's writes together and in order (the audit rows of an Attempted event and its outcome
+   * share one append, in that order: lib/db/group-commit.ts).
+   */
+  async function runHandlers(planned: Planned[]): Promise<void> {
+    // A handler given in `only` that the registry does not list runs after the listed ones.
+    const unlisted = [...new Set(planned.flatMap((p) => p.toRun))].filter((h) => !handlers.includes(h));
+    for (const handler of [...handlers, ...unlisted]) {
+      const stage = planned.filter((p) => p.toRun.includes(handler));
+      if (stage.length === 0) continue;
+      await Promise.all(
+        stage.map(async (p) => {
+          try {
+            await inEventContext(p.event, () => withTimeout(handler.handle(p.event), handlerTimeoutMs, handler.name));
+            p.outcomes.push({ handler: handler.name, error: undefined });
+          } catch (error) {
+            p.outcomes.push({ handler: handler.name, error: error ?? new Error("handler threw a nullish value") });
+          }
+        }),
+      );
+      if (handler.name === "audit") for (const _ of stage) crashPoint("events:after-audit-handler");
+    }
+  }
+
+  /** What the runs of one event come to: logged, and saved with the outbox row's new state. */
+  async function record(event: DomainEvent, outcomes: Planned["outcomes"], options: DispatchOptions): Promise<DispatchResult> {
+    const receivers = handlersFor(event.type);
     const now = (options.now ?? (() => new Date()))();
     const runs: HandlerRunRecord[] = [];
     const result: DispatchResult = { processed: false, ran: [], failed: [], dead: [], recorded: false };
@@ -140,21 +172,29 @@ export function createDispatcher({
     return result;
   }
 
+  async function run(events: readonly DomainEvent[], options: DispatchOptions): Promise<DispatchResult[]> {
+    const planned: Planned[] = events.map((event) => ({ event, toRun: options.only ?? handlersFor(event.type), outcomes: [] }));
+    await runHandlers(planned);
+    // Saved together: one statement for the batch (lib/events/handler-run-store.ts).
+    return Promise.all(planned.map((p) => inEventContext(p.event, () => record(p.event, p.outcomes, options))));
+  }
+
+  function dispatchAll(events: readonly DomainEvent[], options: DispatchOptions = {}): Promise<DispatchResult[]> {
+    return run(events, options).catch((error: unknown) => {
+      // A test's simulated crash stops everything, as a killed process would.
+      if (isSimulatedCrash(error)) throw error;
+      // Unreachable by design; the promise to callers is "never throws".
+      getLogger().error({ err: error, eventIds: events.map((e) => e.eventId) }, "event dispatch failed");
+      return events.map(() => ({ processed: false, ran: [], failed: [], dead: [], recorded: false }));
+    });
+  }
+
   return {
     handlersFor,
-    dispatch(event, options = {}) {
-      // Every line a handler logs carries the event's correlation id, in a request or not.
-      const run$ = () =>
-        run(event, options).catch((error: unknown) => {
-          // A test's simulated crash stops everything, as a killed process would.
-          if (isSimulatedCrash(error)) throw error;
-          // Unreachable by design; the promise to callers is "never throws".
-          getLogger().error({ err: error, eventId: event.eventId }, "event dispatch failed");
-          return { processed: false, ran: [], failed: [], dead: [], recorded: false };
-        });
-      return getRequestContext()?.correlationId === event.correlationId
-        ? run$()
-        : runWithRequestContext({ correlationId: event.correlationId }, run$);
+    dispatchAll,
+    async dispatch(event, options = {}) {
+      const [result] = await dispatchAll([event], options);
+      return result!;
     },
   };
 }

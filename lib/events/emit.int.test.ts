@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 
 import { eq, inArray } from "drizzle-orm";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { getDb, type Transaction } from "../db/client";
 import { auditLogs, devMailbox, emailDeliveries, eventHandlerRuns, eventOutbox, providerConnections } from "../db/schema";
@@ -10,6 +10,7 @@ import { sampleEvents } from "@/test/support/sample-events";
 import { createTestUser } from "@/test/support/test-users";
 import { createEvent } from "./create-event";
 import { dispatchEvent, emitNow, recordEvent, withEvents } from "./emit";
+import { auditHandler } from "./handlers/audit-handler";
 
 let user: { id: string; email: string };
 let logs: LogCapture;
@@ -29,7 +30,7 @@ async function stateOf(eventId: string) {
 }
 
 describe("emitNow", () => {
-  it("records the event, runs logging, audit and email, records each run and marks the outbox processed", async () => {
+  it("records the event, runs logging, audit and email, and marks the outbox processed (all succeeded at once: no run rows)", async () => {
     logs = captureLogs();
     const events = sampleEvents({ userId: user.id }, { ipAddress: "203.0.113.20", userAgent: "curl/8.5" });
     for (const event of events) await emitNow(event);
@@ -38,7 +39,8 @@ describe("emitNow", () => {
       const state = await stateOf(event.eventId);
       const sendsEmail = ["ProviderConnectionSucceeded", "ProviderDisconnectionSucceeded", "ProviderTokenRefreshFailed"].includes(event.type);
       expect(state.outbox?.processedAt, event.type).toBeInstanceOf(Date);
-      expect(state.runs).toEqual(sendsEmail ? { logging: "succeeded", audit: "succeeded", email: "succeeded" } : { logging: "succeeded", audit: "succeeded" });
+      // Run rows are for what the recovery pass or an admin must look at; this needs neither.
+      expect(state.runs).toEqual({});
       expect(state.audits).toHaveLength(1);
       expect(state.emails).toHaveLength(sendsEmail ? 1 : 0);
       expect(logs.lines.filter((l) => l.eventId === event.eventId && l.event === event.type)).toHaveLength(1);
@@ -65,6 +67,32 @@ describe("emitNow", () => {
     expect(state.audits).toHaveLength(1);
     expect(state.emails).toHaveLength(1);
     expect(state.emails[0]).toMatchObject({ status: "sent", attempts: 1 });
+  });
+});
+
+describe("the handler runs a dispatch records", () => {
+  it("are every run when one failed, and are brought up to date when a later dispatch succeeds", async () => {
+    logs = captureLogs();
+    const event = createEvent("ProviderConnectionSucceeded", { userId: user.id, providerId: "sandbox-bank", providerSlug: "sandbox-bank", connectionId: randomUUID() });
+    await recordEvent(await getDb(), event);
+    vi.spyOn(auditHandler, "handle").mockRejectedValueOnce(new Error("audit_logs unreachable"));
+    expect(await dispatchEvent(event)).toMatchObject({ processed: false, failed: ["audit"], recorded: true });
+    expect((await stateOf(event.eventId)).runs).toEqual({ logging: "succeeded", audit: "retrying", email: "succeeded" });
+    vi.restoreAllMocks();
+
+    // A plain dispatch again (what account deletion does with unfinished events): all succeed.
+    expect(await dispatchEvent(event)).toMatchObject({ processed: true, recorded: true });
+    const state = await stateOf(event.eventId);
+    expect(state.runs).toEqual({ logging: "succeeded", audit: "succeeded", email: "succeeded" });
+    expect(state.outbox?.processedAt).toBeInstanceOf(Date);
+    expect(state.audits).toHaveLength(1);
+  });
+
+  it("cannot be recorded for an event missing from the outbox, and the dispatch says so", async () => {
+    logs = captureLogs();
+    const event = createEvent("ProviderConnectionAttempted", { userId: user.id, providerId: "sandbox-bank", providerSlug: "sandbox-bank" });
+    expect(await dispatchEvent(event)).toMatchObject({ processed: true, recorded: false });
+    expect(logs.lines.find((l) => l.eventId === event.eventId && String(l.msg).startsWith("could not record the event's handler runs"))).toBeDefined();
   });
 });
 

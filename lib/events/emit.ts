@@ -5,12 +5,14 @@
  * - `emitNow(event)`: an Attempted or Failed event that reports no change of its own.
  * Everything else here (outbox rows, group commit, `after()`) is behind these two.
  */
+import { sql } from "drizzle-orm";
 import { after } from "next/server";
 
 import { crashPoint } from "../crash-point";
 import { getDb, type Executor, type Transaction } from "../db/client";
 import { groupCommit } from "../db/group-commit";
-import { eventOutbox } from "../db/schema";
+import { jsonRows } from "../db/json-rows";
+import { queryPrepared } from "../db/prepared-query";
 import { getLogger } from "../logger";
 import type { DispatchResult } from "./dispatcher";
 import type { DomainEvent } from "./events";
@@ -65,8 +67,10 @@ export async function emitNow(event: DomainEvent): Promise<void> {
 }
 
 async function dispatchAfterCommit(events: DomainEvent[], handlers: WithEventsOptions["handlers"]): Promise<void> {
+  // Together, handler by handler (each event's handlers still in their order): the events'
+  // audit rows, and then their run records, share a statement.
   const dispatchAll = async () => {
-    for (const event of events) await dispatchEvent(event);
+    await dispatcher.dispatchAll(events);
   };
   if (handlers === "after-response") {
     try {
@@ -79,13 +83,18 @@ async function dispatchAfterCommit(events: DomainEvent[], handlers: WithEventsOp
   await dispatchAll();
 }
 
-function outboxRow(event: DomainEvent) {
-  return { eventId: event.eventId, type: event.type, payload: event, createdAt: new Date() };
-}
+const OUTBOX_COLUMNS = sql.raw("event_id uuid, type text, payload jsonb, created_at timestamptz");
 
 /** Writes events to the outbox with `executor` (a transaction, or the database). Recording an event twice is a no-op. */
 export async function recordEvent(executor: Executor, ...events: DomainEvent[]): Promise<void> {
-  await executor.insert(eventOutbox).values(events.map(outboxRow)).onConflictDoNothing({ target: eventOutbox.eventId });
+  const createdAt = new Date().toISOString();
+  const rows = events.map((event) => ({ event_id: event.eventId, type: event.type, payload: event, created_at: createdAt }));
+  await queryPrepared(
+    executor,
+    sql`insert into event_outbox (event_id, type, payload, created_at)
+        select event_id, type, payload, created_at from ${jsonRows(rows, OUTBOX_COLUMNS)} as r
+        on conflict (event_id) do nothing`,
+  );
 }
 
 /** Outside any transaction, events recorded at the same moment share one insert (group commit). */

@@ -15,6 +15,12 @@
  *
  * Runs the app code as in production (NODE_ENV=production: React's production build, JSON
  * logs) with generated secrets; log lines are serialised as usual and discarded.
+ *
+ * `--cpu-profile` records a V8 CPU profile of the measured run under load
+ * (`.bench/events.cpuprofile`, for Chrome DevTools or speedscope) and prints where its samples fell.
+ * To count the statements each event costs, pass a server URL with `?log_statement=all`
+ * (postgres.js sends URL parameters to the server as settings; a superuser may set this one):
+ * every statement of the run's database goes to the server log under its name.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -26,6 +32,9 @@ import postgres from "postgres";
 import pino from "pino";
 
 import { startSmtpCounter } from "../../test/support/smtp-counter";
+import { startCpuProfile, type ProfileSummary } from "./cpu-profile";
+import { processCpuSeconds } from "./cpu-usage";
+import { benchDatabasePrefix } from "./throwaway-database";
 
 const { values: args } = parseArgs({
   options: {
@@ -36,6 +45,7 @@ const { values: args } = parseArgs({
     server: { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
     "overhead-iterations": { type: "string", default: "200000" },
     mix: { type: "string", default: "uniform" },
+    "cpu-profile": { type: "boolean", default: false },
   },
 });
 const EVENTS = Number(args.events);
@@ -46,13 +56,13 @@ if (!MIX) throw new Error(`--mix must be one of ${MIXES.join(", ")}`);
 const CONCURRENCY = Number(args.concurrency);
 const OVERHEAD_ITERATIONS = Number(args["overhead-iterations"]);
 
-const databaseName = `ledgerlink_bench_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+const databaseName = `${benchDatabasePrefix()}_events_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
 const serverUrl = new URL(args.server);
 const databaseUrl = new URL(args.server);
 databaseUrl.pathname = `/${databaseName}`;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "ledgerlink-bench-"));
 const admin = postgres(serverUrl.toString(), { max: 1, onnotice: () => {} });
-// A real SMTP server in a worker thread, so it takes no CPU time from the pipeline being measured.
+// A real SMTP server in a process of its own: its CPU time is reported apart from the app's.
 const smtp = await startSmtpCounter();
 
 // Before the app's modules load: the environment is read once, on first use.
@@ -162,13 +172,23 @@ async function main() {
       return { wallMs: performance.now() - started, latencies: latencies.sort((a, b) => a - b) };
     }
 
-    const warmup = 450;
+    // Enough rows that the tables are past "tiny" when analysed: the planner then plans index
+    // lookups, as on any running system, and keeps those plans for the prepared statements.
+    const warmup = 900;
     await run(warmup, 0, CONCURRENCY);
+    // Statistics, as autovacuum keeps them on a running system: without them the planner takes
+    // the fresh tables for empty and may keep sequential-scan plans for the whole run.
+    await db.execute(sql`analyze`);
     const postgresCpu0 = await postgresCpuMs();
+    const smtpCpu0 = processCpuSeconds(smtp.pid);
     const nodeCpu0 = process.cpuUsage();
+    const profiler = args["cpu-profile"] ? await startCpuProfile(path.resolve(".bench", "events.cpuprofile")) : null;
     const { wallMs, latencies } = await run(EVENTS, warmup, CONCURRENCY);
     const nodeCpu = process.cpuUsage(nodeCpu0);
+    const cpuProfile: ProfileSummary | null = profiler ? await profiler.stop() : null;
     const postgresCpu = (await postgresCpuMs()) - postgresCpu0;
+    const smtpCpu1 = processCpuSeconds(smtp.pid);
+    const smtpServerCpuMs = smtpCpu0 === null || smtpCpu1 === null ? NaN : (smtpCpu1 - smtpCpu0) * 1000;
     const sequential = await run(SEQUENTIAL_EVENTS, warmup + EVENTS, 1);
     const total = warmup + EVENTS + SEQUENTIAL_EVENTS;
     let expectedEmails = 0;
@@ -211,6 +231,8 @@ async function main() {
       // CPU time per event, whatever else the machine is doing (the wall-clock figures above are not).
       nodeCpuMsPerEvent: Number(fmt((nodeCpu.user + nodeCpu.system) / 1000 / EVENTS, 3)),
       postgresCpuMsPerEvent: Number.isNaN(postgresCpu) ? "n/a (remote server)" : Number(fmt(postgresCpu / EVENTS, 3)),
+      // The SMTP server receiving the emails (not the app; counted in nodeCpuMsPerEvent before it had a process of its own).
+      smtpServerCpuMsPerEvent: Number(fmt(smtpServerCpuMs / EVENTS, 3)),
       loadAverage: os.loadavg()[0]?.toFixed(2),
     };
 
@@ -241,6 +263,11 @@ async function main() {
     console.log("dispatcher with no-op handlers and a no-op run store:");
     console.table(overhead);
     console.log(JSON.stringify({ pipeline, overhead }));
+    if (cpuProfile) {
+      console.log("\nwhere this process spent its samples in the run under load (self time; profile in .bench/events.cpuprofile):");
+      for (const { place, percent } of cpuProfile.byPlace.slice(0, 15)) console.log(`  ${String(percent).padStart(5)}%  ${place}`);
+      for (const { fn, percent } of cpuProfile.byFunction.slice(0, 25)) console.log(`  ${String(percent).padStart(5)}%  ${fn}`);
+    }
 
     const ok = chain.ok && pipeline.unprocessedOutboxRows === 0 && pipeline.failedHandlerRuns === 0 && smtp.received === expectedEmails;
     if (!ok) {

@@ -13,8 +13,18 @@ export interface ThrowawayDatabase {
   drop(): Promise<void>;
 }
 
+/**
+ * The start of every throwaway database's name: `BENCH_DATABASE_PREFIX`, default
+ * `ledgerlink_bench`. People sharing one server set their own, to tell their runs apart.
+ */
+export function benchDatabasePrefix(): string {
+  const prefix = process.env.BENCH_DATABASE_PREFIX ?? "ledgerlink_bench";
+  if (!/^[a-z_][a-z0-9_]{0,30}$/.test(prefix)) throw new Error("BENCH_DATABASE_PREFIX must be lower-case letters, digits and _ (at most 31)");
+  return prefix;
+}
+
 export async function createThrowawayDatabase({ serverUrl, label }: { serverUrl: string; label: string }): Promise<ThrowawayDatabase> {
-  const name = `ledgerlink_bench_${label}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+  const name = `${benchDatabasePrefix()}_${label}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });

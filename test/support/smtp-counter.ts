@@ -1,38 +1,49 @@
 /**
- * An SMTP server that accepts and counts messages, running in a worker thread so that it
+ * An SMTP server that accepts and counts messages, running in a child process so that it
  * takes no CPU time from the code under measurement (benchmarks; a real mail server would
- * not run in the app's process either). Tests that need the messages use smtp-capture.ts.
+ * not run in the app's process either). A worker thread would share the event loop's
+ * process: `process.cpuUsage()` would count the server's parsing as the app's. Its own CPU
+ * time is read from `/proc/<pid>/stat`. Tests that need the messages use smtp-capture.ts.
  */
-import { Worker } from "node:worker_threads";
+import { spawn } from "node:child_process";
 
 export interface SmtpCounter {
   url: string;
+  /** The server's process id (its CPU time is not the app's). */
+  pid: number;
   readonly received: number;
   waitFor(count: number, options: { timeoutMs: number }): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startSmtpCounter(): Promise<SmtpCounter> {
-  const worker = new Worker(
-    `const { parentPort } = require("node:worker_threads");
-     const { SMTPServer } = require("smtp-server");
-     let received = 0;
-     const server = new SMTPServer({
-       authOptional: true, disabledCommands: ["STARTTLS"], disableReverseLookup: true, logger: false, closeTimeout: 100,
-       onData(stream, _session, callback) {
-         stream.resume();
-         stream.on("end", () => { received += 1; parentPort.postMessage({ received }); callback(); });
-       },
-     });
-     server.listen(0, "127.0.0.1", () => parentPort.postMessage({ port: server.server.address().port }));
-     parentPort.on("message", (m) => { if (m === "close") server.close(() => process.exit(0)); });`,
-    { eval: true },
+  // A plain Node process (no loader of this one's) with an IPC channel for the counts;
+  // `smtp-server` resolves from the working directory, the project's root.
+  const child = spawn(
+    process.execPath,
+    [
+      "-e",
+      `const { SMTPServer } = require("smtp-server");
+       let received = 0;
+       const server = new SMTPServer({
+         authOptional: true, disabledCommands: ["STARTTLS"], disableReverseLookup: true, logger: false, closeTimeout: 100,
+         onData(stream, _session, callback) {
+           stream.resume();
+           stream.on("end", () => { received += 1; process.send({ received }); callback(); });
+         },
+       });
+       server.listen(0, "127.0.0.1", () => process.send({ port: server.server.address().port }));
+       process.on("message", (m) => { if (m === "close") server.close(() => process.exit(0)); });
+       process.on("disconnect", () => process.exit(0));`,
+    ],
+    { stdio: ["ignore", "inherit", "inherit", "ipc"] },
   );
   let received = 0;
   const waiters = new Set<() => void>();
   const port = await new Promise<number>((resolve, reject) => {
-    worker.once("error", reject);
-    worker.on("message", (message: { port?: number; received?: number }) => {
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`the SMTP server process exited with code ${code}`)));
+    child.on("message", (message: { port?: number; received?: number }) => {
       if (message.port) resolve(message.port);
       if (message.received) {
         received = message.received;
@@ -42,6 +53,7 @@ export async function startSmtpCounter(): Promise<SmtpCounter> {
   });
   return {
     url: `smtp://127.0.0.1:${port}`,
+    pid: child.pid!,
     get received() {
       return received;
     },
@@ -58,8 +70,10 @@ export async function startSmtpCounter(): Promise<SmtpCounter> {
         check();
       }),
     close: async () => {
-      worker.postMessage("close");
-      await new Promise((resolve) => worker.once("exit", resolve));
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.send("close");
+      await exited;
     },
   };
 }

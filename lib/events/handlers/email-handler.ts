@@ -1,7 +1,6 @@
+import { emailRecipient } from "../../db/queries/email-recipient";
 import { deliverEmailOnce } from "../../email/email-deliveries";
-import { renderEmailMessage } from "../../email/render-email-message";
 import { getLogger } from "../../logger";
-import { recipientTimeZone } from "../../db/queries/recipient-time-zone";
 import { defineHandler } from "../handler";
 import { notificationFor } from "./email-notifications";
 
@@ -10,27 +9,31 @@ import { notificationFor } from "./email-notifications";
  * act) into an email to the connection's owner. Idempotent: the delivery row keyed on event
  * and template is created once, so a second run sends nothing. A failed send does not fail
  * the handler: the delivery is `retrying` and the recovery pass sends it later. Times are in
- * the owner's stored zone, read when the email is written (UTC when they have none).
+ * the owner's stored zone, read with their address when the email is written (UTC when they
+ * have none).
  */
 export const emailHandler = defineHandler({
   name: "email",
   receives: ["ProviderConnectionSucceeded", "ProviderDisconnectionSucceeded", "ProviderTokenRefreshFailed"],
   async handle(event) {
-    // Which email, if any, does not depend on the zone: look it up only when there is one to write.
+    // Which email, if any, does not depend on the recipient: look them up only when there is one to write.
     if (!notificationFor(event)) return;
-    const notification = notificationFor(event, await recipientTimeZone({ userId: event.userId }))!;
-    const { html, text } = await renderEmailMessage(notification.element());
-    const outcome = await deliverEmailOnce({
+    const recipient = await emailRecipient({ userId: event.userId });
+    if (!recipient) {
+      getLogger().warn({ eventId: event.eventId, userId: event.userId }, "no email sent: the user no longer exists");
+      return;
+    }
+    const notification = notificationFor(event, recipient.timeZone)!;
+    const { html, text } = await notification.render();
+    await deliverEmailOnce({
       eventId: event.eventId,
       template: notification.template,
       correlationId: event.correlationId,
       userId: event.userId,
+      to: recipient.email,
       subject: notification.subject,
       html,
       text,
     });
-    if (outcome === "no-recipient") {
-      getLogger().warn({ eventId: event.eventId, userId: event.userId }, "no email sent: the user no longer exists");
-    }
   },
 });
