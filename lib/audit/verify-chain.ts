@@ -1,8 +1,12 @@
+import type { Readable } from "node:stream";
+
 import { sql } from "drizzle-orm";
 
 import { getDb, queryRows, type Executor } from "../db/client";
+import { BinaryCopyReader } from "../db/binary-copy-reader";
+import { copyOutChunks } from "../db/copy-out-chunks";
 import { computeAuditHash, GENESIS_HASH, type HashedContent } from "./offline-verifier.mjs";
-import { ascii, EVENT_ID_COLUMN, HASH_COLUMN, PREV_HASH_COLUMN, RAW_CHAIN_COLUMNS, RawRowHasher, SEQ_COLUMN } from "./raw-chain-rows";
+import { bytesAre, CHAIN_COLUMNS, chainCopyStatement, ChainRowHasher, EVENT_ID_COLUMN, HASH_COLUMN, PREV_HASH_COLUMN, sameBytes, SEQ_COLUMN, seqAt } from "./copy-chain-rows";
 
 export type AuditChainVerification =
   | {
@@ -34,16 +38,23 @@ export interface ExpectedHead {
 
 type ChainRow = HashedContent & { seq: number; prevHash: string; hash: string; eventId: string };
 
-/** One batch of rows in seq order, read through whichever driver fits (see below). */
+/** Some rows in seq order, read through whichever driver fits (see below). */
 interface Batch {
   length: number;
   seq(i: number): number;
-  prevHash(i: number): string;
-  hash(i: number): string;
   eventId(i: number): string;
-  /** The hash the row's content and its prevHash give. */
-  computed(i: number): string;
+  /** The row's stored hash. */
+  hash(i: number): string;
+  /** Whether the row's prevHash is `hash` (the hash of the row before this batch). */
+  prevHashIs(i: number, hash: string): boolean;
+  /** Whether the row's prevHash is the stored hash of the row before it in this batch. */
+  linked(i: number): boolean;
+  /** Whether the row's content and prevHash give its stored hash. */
+  holdsHash(i: number): boolean;
 }
+
+/** Every row after `afterSeq` (up to `upTo`), in seq order, batch after batch. */
+type ChainRows = (afterSeq: number) => AsyncGenerator<Batch>;
 
 // Timestamps come back as ISO text (no Date parsing per row) and seq as a JS number on both drivers.
 const iso = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
@@ -57,26 +68,37 @@ const batchQuery = (afterSeq: number, limit: number, upTo: number | null) => sql
   from audit_logs where seq > ${afterSeq} ${upTo === null ? sql`` : sql`and seq <= ${upTo}`}
   order by audit_logs.seq limit ${limit}`;
 
-/** Any driver (PGlite in development and tests): rows as objects, hashed by computeAuditHash. */
-function objectBatches(db: Executor, limit: number, upTo: number | null) {
-  return async (afterSeq: number): Promise<Batch> => {
-    const rows = await queryRows<ChainRow>(db, batchQuery(afterSeq, limit, upTo));
-    return {
-      length: rows.length,
-      seq: (i) => rows[i]!.seq,
-      prevHash: (i) => rows[i]!.prevHash,
-      hash: (i) => rows[i]!.hash,
-      eventId: (i) => rows[i]!.eventId,
-      computed: (i) => computeAuditHash(rows[i]!.prevHash, rows[i]!),
-    };
+/**
+ * Any driver (PGlite in development and tests): keyset batches of row objects, hashed by
+ * computeAuditHash. The next batch is on its way while this one is hashed.
+ */
+function objectRows(db: Executor, limit: number, upTo: number | null): ChainRows {
+  const fetch = (afterSeq: number) => {
+    const next = queryRows<ChainRow>(db, batchQuery(afterSeq, limit, upTo));
+    next.catch(() => undefined); // awaited below, unless the walk stops first
+    return next;
+  };
+  return async function* (afterSeq) {
+    let pending = fetch(afterSeq);
+    for (;;) {
+      const rows = await pending;
+      if (rows.length === limit) pending = fetch(rows[limit - 1]!.seq);
+      yield {
+        length: rows.length,
+        seq: (i) => rows[i]!.seq,
+        eventId: (i) => rows[i]!.eventId,
+        hash: (i) => rows[i]!.hash,
+        prevHashIs: (i, hash) => rows[i]!.prevHash === hash,
+        linked: (i) => rows[i]!.prevHash === rows[i - 1]!.hash,
+        holdsHash: (i) => computeAuditHash(rows[i]!.prevHash, rows[i]!) === rows[i]!.hash,
+      };
+      if (rows.length < limit) return;
+    }
   };
 }
 
-interface RawQuery {
-  raw(): Promise<(Uint8Array | null)[][]>;
-}
 interface PostgresJs {
-  unsafe(query: string, params: unknown[]): RawQuery;
+  unsafe(query: string): { readable(): Promise<Readable> };
 }
 
 /** postgres.js under the database or transaction drizzle wraps (null for PGlite). */
@@ -86,24 +108,46 @@ function postgresJsClient(db: Executor): PostgresJs | null {
 }
 
 /**
- * postgres.js: rows as raw column bytes, each row's hash input written straight into one buffer
- * (raw-chain-rows.ts). In `npm run bench:audit` it walks in about 30% less wall time than row
- * objects, at about the same CPU time (docs/CAPACITY.md).
+ * postgres.js: `limit` rows per COPY statement, each statement's output read as it streams in
+ * (its socket pauses while this side is behind, so memory stays flat) and split in place by
+ * BinaryCopyReader, each row hashed from its bytes (copy-chain-rows.ts). A batch is whatever
+ * one chunk of the stream holds.
  */
-function rawBatches(client: PostgresJs, limit: number, upTo: number | null) {
-  const hasher = new RawRowHasher();
-  const text = `select ${RAW_CHAIN_COLUMNS} from audit_logs where audit_logs.seq > $1${upTo === null ? "" : " and audit_logs.seq <= $3"} order by audit_logs.seq limit $2`;
-  return async (afterSeq: number): Promise<Batch> => {
-    const rows = await client.unsafe(text, upTo === null ? [afterSeq, limit] : [afterSeq, limit, upTo]).raw();
-    const seqs = rows.map((row) => Number(ascii(row[SEQ_COLUMN]!)));
-    return {
-      length: rows.length,
-      seq: (i) => seqs[i]!,
-      prevHash: (i) => ascii(rows[i]![PREV_HASH_COLUMN]!),
-      hash: (i) => ascii(rows[i]![HASH_COLUMN]!),
-      eventId: (i) => ascii(rows[i]![EVENT_ID_COLUMN]!),
-      computed: (i) => hasher.hash(rows[i]![PREV_HASH_COLUMN]!, rows[i]!),
-    };
+function copyRows(client: PostgresJs, limit: number, upTo: number | null): ChainRows {
+  const reader = new BinaryCopyReader(CHAIN_COLUMNS);
+  const hasher = new ChainRowHasher();
+  const at = (i: number, column: number) => i * CHAIN_COLUMNS + column;
+  const text = (i: number, column: number) => reader.bytes.toString("utf8", reader.starts[at(i, column)]!, reader.ends[at(i, column)]!);
+  /** Whether row i's `column` holds `hash` (no string made for it). */
+  const holds = (i: number, column: number, hash: string) => bytesAre(reader.bytes, reader.starts[at(i, column)]!, reader.ends[at(i, column)]!, hash);
+  const batch: Batch = {
+    length: 0,
+    seq: (i) => seqAt(reader.bytes, reader.starts[at(i, SEQ_COLUMN)]!),
+    eventId: (i) => text(i, EVENT_ID_COLUMN),
+    hash: (i) => text(i, HASH_COLUMN),
+    prevHashIs: (i, hash) => holds(i, PREV_HASH_COLUMN, hash),
+    linked: (i) => {
+      const prev = at(i, PREV_HASH_COLUMN);
+      const hash = at(i - 1, HASH_COLUMN);
+      return sameBytes(reader.bytes, reader.starts[prev]!, reader.ends[prev]!, reader.starts[hash]!, reader.ends[hash]!);
+    },
+    holdsHash: (i) => holds(i, HASH_COLUMN, hasher.hash(reader.bytes, reader.starts, reader.ends, i * CHAIN_COLUMNS)),
+  };
+  return async function* (afterSeq) {
+    for (;;) {
+      reader.reset();
+      const stream = await client.unsafe(chainCopyStatement(afterSeq, limit, upTo)).readable();
+      let rows = 0;
+      for await (const chunk of copyOutChunks(stream)) {
+        batch.length = reader.read(chunk);
+        if (batch.length === 0) continue;
+        rows += batch.length;
+        afterSeq = batch.seq(batch.length - 1);
+        yield batch;
+      }
+      reader.finish();
+      if (rows < limit) return;
+    }
   };
 }
 
@@ -118,7 +162,7 @@ function rawBatches(client: PostgresJs, limit: number, upTo: number | null) {
  * - `expect`: a signed checkpoint; the row at its seq must exist with its hash, so a deleted
  *   tail or a history rewritten with recomputed hashes shows.
  * - `upTo`: stop after this seq.
- * - `rowsAs`: `objects` reads row objects on postgres.js too (what it did before the raw path;
+ * - `rowsAs`: `objects` reads row objects on postgres.js too (the walk before the COPY path;
  *   `npm run bench:audit` compares the two in one process).
  */
 export async function verifyAuditChain({
@@ -127,14 +171,14 @@ export async function verifyAuditChain({
   after,
   expect,
   upTo = null,
-  rowsAs = "raw",
+  rowsAs = "copy",
 }: {
   executor?: Executor;
   batchSize?: number;
   after?: { seq: number; hash: string };
   expect?: ExpectedHead;
   upTo?: number | null;
-  rowsAs?: "raw" | "objects";
+  rowsAs?: "copy" | "objects";
 } = {}): Promise<AuditChainVerification> {
   const db = executor ?? (await getDb());
   let previousHash = after?.hash ?? GENESIS_HASH;
@@ -150,39 +194,29 @@ export async function verifyAuditChain({
     if (row.hash !== after.hash) return fail(after.seq, row.eventId, "the row's hash changed after it was verified: the history up to it was rewritten");
   }
 
-  const client = rowsAs === "raw" ? postgresJsClient(db) : null;
-  const read = client ? rawBatches(client, batchSize, upTo) : objectBatches(db, batchSize, upTo);
-  const fetch = (afterSeq: number) => {
-    const next = read(afterSeq);
-    next.catch(() => undefined); // awaited below, unless the walk stops first
-    return next;
-  };
-  let pending = fetch(lastSeq);
-  for (;;) {
-    const batch = await pending;
-    // The next batch is on its way while this one is hashed.
-    if (batch.length === batchSize) pending = fetch(batch.seq(batch.length - 1));
+  const client = rowsAs === "copy" ? postgresJsClient(db) : null;
+  const read = client ? copyRows(client, batchSize, upTo) : objectRows(db, batchSize, upTo);
+  for await (const batch of read(lastSeq)) {
     for (let i = 0; i < batch.length; i++) {
       const seq = batch.seq(i);
       if (expect && lastSeq < expect.seq && seq > expect.seq) {
         return fail(expect.seq, null, `row #${expect.seq} of ${signed} is missing`);
       }
-      if (batch.prevHash(i) !== previousHash) {
+      if (!(i === 0 ? batch.prevHashIs(i, previousHash) : batch.linked(i))) {
         return fail(seq, batch.eventId(i), "prev_hash does not match the previous row's hash: a row before this one was removed, inserted, reordered, or altered along with its hash");
       }
-      const hash = batch.hash(i);
-      if (batch.computed(i) !== hash) {
+      if (!batch.holdsHash(i)) {
         return fail(seq, batch.eventId(i), "the row's content does not match its hash: it was altered after it was written");
       }
-      if (expect && seq === expect.seq && hash !== expect.hash) {
+      if (expect && seq === expect.seq && batch.hash(i) !== expect.hash) {
         return fail(seq, batch.eventId(i), `the row's hash is not the one in ${signed}: the history up to it was rewritten (hashes recomputed)`);
       }
-      previousHash = hash;
       lastSeq = seq;
       fromSeq ??= seq;
       rows += 1;
     }
-    if (batch.length < batchSize) break;
+    // The rows hold their own hashes and each links to the one before: the last one's carries on.
+    if (batch.length > 0) previousHash = batch.hash(batch.length - 1);
   }
   if (expect && lastSeq < expect.seq) {
     return fail(lastSeq + 1, null, `the log ends at row #${lastSeq}, before row #${expect.seq} of ${signed}: the newest rows were deleted`);
