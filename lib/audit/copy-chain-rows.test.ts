@@ -57,7 +57,7 @@ function copyHashes(rows: Row[], prevHash: string, chunkSize = Infinity): string
   const hashes: string[] = [];
   for (let at = 0; at < output.length; at += Math.min(chunkSize, output.length)) {
     const count = reader.read(output.subarray(at, at + chunkSize));
-    for (let r = 0; r < count; r++) hashes.push(hasher.hash(reader.bytes, reader.starts, reader.ends, r * CHAIN_COLUMNS));
+    for (let r = 0; r < count; r++) hashes.push(hasher.hash(reader.bytes, reader.starts, reader.ends, r * CHAIN_COLUMNS, reader.sizes[r]!));
   }
   reader.finish();
   return hashes;
@@ -93,6 +93,14 @@ describe("the COPY rows hash exactly what computeAuditHash hashes", () => {
     const rows = cases.map(([, change]) => ({ ...base, ...change }) as Row);
     const expected = rows.map((row) => computeAuditHash(GENESIS_HASH, objectRow(row)));
     for (const size of [1, 7, 64, 333, 4096]) expect(copyHashes(rows, GENESIS_HASH, size)).toEqual(expected);
+  });
+
+  it("reuses the row before's metadata only when its text is the same", () => {
+    const long = { note: "n".repeat(400) };
+    const sameLength = { providerName: "Sandbox Bonk", requestId: null };
+    const metadata = [base.metadata, base.metadata, sameLength, { providerName: "Other", requestId: null }, base.metadata, long, long, '{"n": 1.0}', '{"n": 1.0}', '{"n": 1}', base.metadata];
+    const rows = metadata.map((m) => ({ ...base, metadata: m }) as Row);
+    expect(copyHashes(rows, GENESIS_HASH)).toEqual(rows.map((row) => computeAuditHash(GENESIS_HASH, objectRow(row))));
   });
 
   it("makes room for text that escaping lengthens, ahead of long values", () => {

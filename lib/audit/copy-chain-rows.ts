@@ -86,10 +86,19 @@ export function sameBytes(bytes: Uint8Array, a0: number, a1: number, b0: number,
   return true;
 }
 
+// Constants read for every row or byte are const enums (inlined when compiled) or locals: in
+// Node 20 a module-level `const` is re-read from its context, with a check, on every use, which
+// measured a fifth of the instructions spent building a row's hash input.
 // Uuid: `uuid::text` is always hex digits and dashes, copied without a scan.
-const Kind = { Text: 0, Json: 1, Boolean: 2, Timestamp: 3, Uuid: 4 } as const;
+const enum Kind {
+  Text,
+  Json,
+  Boolean,
+  Timestamp,
+  Uuid,
+}
 const UUIDS = new Set(["connectionId", "correlationId", "eventId"]);
-const KINDS: number[] = HASHED_FIELDS.map((field) =>
+const KINDS: Kind[] = HASHED_FIELDS.map((field) =>
   field === "metadata"
     ? Kind.Json
     : field === "needsUserAction"
@@ -100,27 +109,43 @@ const KINDS: number[] = HASHED_FIELDS.map((field) =>
           ? Kind.Uuid
           : Kind.Text,
 );
-/** `{"action":`, `,"actorType":` …: each field's key, in one buffer. */
-const PREFIX_TEXT = HASHED_FIELDS.map((field, i) => `${i === 0 ? "{" : ","}${JSON.stringify(field)}:`);
-const PREFIXES = Buffer.from(PREFIX_TEXT.join(""), "latin1");
-const PREFIX_ENDS = PREFIX_TEXT.map((_, i) => PREFIX_TEXT.slice(0, i + 1).join("").length);
-// Every prefix, "false" or "null" or two quotes per field, the line break and the closing brace.
-const FIXED_BYTES = PREFIXES.length + 5 * HASHED_FIELDS.length + 2;
-const NULL = Buffer.from("null");
-const TRUE = Buffer.from("true");
-const FALSE = Buffer.from("false");
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const SPACE = 0x20;
-const LINE_BREAK = 0x0a;
-const CLOSE = 0x7d;
+/**
+ * What goes before each field's value, `{"action":`, `,"actorType":` …, in four forms: as it
+ * is (JSON and escaped text follow), with the opening quote (a plain text value follows), and
+ * with the whole value when that is `null`, `true` or `false`. One buffer; `[start, end)` of
+ * form f for field i at `PIECE_AT[f * FIELDS + i]`.
+ */
+const FIELDS = HASHED_FIELDS.length;
+const enum Piece {
+  Key,
+  Quoted,
+  Null,
+  True,
+  False,
+}
+const PIECE_TEXTS = [":", ':"', ":null", ":true", ":false"] // in Piece order
+  .flatMap((after) => HASHED_FIELDS.map((field, i) => `${i === 0 ? "{" : ","}${JSON.stringify(field)}${after}`));
+const PIECES = Buffer.from(PIECE_TEXTS.join(""), "latin1");
+const PIECE_ENDS = Int32Array.from(PIECE_TEXTS, (_, i) => PIECE_TEXTS.slice(0, i + 1).join("").length);
+const PIECE_STARTS = Int32Array.from(PIECE_ENDS, (end, i) => end - PIECE_TEXTS[i]!.length);
+// Each field's longest form (`:false`) or a key and two quotes, the line break and the closing brace.
+const FIXED_BYTES = PIECE_TEXTS.slice(Piece.False * FIELDS).join("").length + 2 * FIELDS + 2;
+
+const enum Byte {
+  LineBreak = 0x0a,
+  Space = 0x20,
+  Quote = 0x22,
+  Z = 0x5a,
+  Backslash = 0x5c,
+  CloseBrace = 0x7d,
+}
 const ISO_LENGTH = 24; // 2026-05-01T12:00:00.000Z
 
 const decoder = new TextDecoder();
 const oneShot = typeof nodeCrypto.hash === "function" ? nodeCrypto.hash : null;
 
 const viewOf = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-const PREFIXES_VIEW = viewOf(PREFIXES);
+const PIECES_VIEW = viewOf(PIECES);
 
 /** Builds one row's hash input in a buffer kept from row to row, and hashes it. */
 export class ChainRowHasher {
@@ -128,69 +153,73 @@ export class ChainRowHasher {
   // Copies go through DataViews, four bytes at a time: a few times faster than byte by byte.
   private view = viewOf(this.buffer);
   private length = 0;
-  /** The row's values as they came: with what is written, room enough for the rest. */
+  /** Room for the rest of the row (its bytes as they came, and FIXED_BYTES). */
   private rowSize = 0;
-  private source: Uint8Array = PREFIXES;
-  private sourceView = PREFIXES_VIEW;
+  private source: Uint8Array = PIECES;
+  private sourceView = PIECES_VIEW;
+  private readonly pieces = PIECES;
+  private readonly piecesView = PIECES_VIEW;
+  private readonly pieceStarts = PIECE_STARTS;
+  private readonly pieceEnds = PIECE_ENDS;
+  private readonly fields = FIELDS;
   private readonly jsonb = new CanonicalJsonb();
+  /** The last metadata text turned into canonical JSON, and that JSON: rows in a row often share it. */
+  private metadata = new MetadataMemo();
 
   /**
    * Hex SHA-256 of `prevHash + "\n" + canonical content` for the row whose CHAIN_COLUMNS lie at
-   * `starts[base …]` / `ends[base …]` in `bytes` (-1 for NULL).
+   * `starts[base …]` / `ends[base …]` in `bytes` (-1 for NULL), `rowBytes` long in all.
    */
-  hash(bytes: Buffer, starts: Int32Array, ends: Int32Array, base: number): string {
+  hash(bytes: Buffer, starts: Int32Array, ends: Int32Array, base: number, rowBytes: number): string {
+    const kinds = KINDS; // a local: see the note on Kind
     if (bytes !== this.source) {
       this.source = bytes;
       this.sourceView = viewOf(bytes);
     }
     const view = this.sourceView;
-    const prevStart = starts[base + PREV_HASH_COLUMN]!;
-    const prevEnd = ends[base + PREV_HASH_COLUMN]!;
-    let size = FIXED_BYTES + prevEnd - prevStart;
-    for (let i = 0; i < KINDS.length; i++) size += ends[base + i]! - starts[base + i]!;
-    this.rowSize = size;
-    if (size > this.buffer.length) this.grow(size, 0);
+    this.rowSize = FIXED_BYTES + rowBytes;
+    if (this.rowSize > this.buffer.length) this.grow(this.rowSize, 0);
     this.length = 0;
-    this.copy(bytes, view, prevStart, prevEnd);
-    this.buffer[this.length++] = LINE_BREAK;
-    for (let i = 0; i < KINDS.length; i++) {
-      this.copy(PREFIXES, PREFIXES_VIEW, i === 0 ? 0 : PREFIX_ENDS[i - 1]!, PREFIX_ENDS[i]!);
+    this.copy(bytes, view, starts[base + PREV_HASH_COLUMN]!, ends[base + PREV_HASH_COLUMN]!);
+    this.buffer[this.length++] = Byte.LineBreak;
+    for (let i = 0; i < kinds.length; i++) {
       const start = starts[base + i]!;
       const end = ends[base + i]!;
       if (start < 0) {
-        this.put(NULL);
+        this.piece(Piece.Null, i);
         continue;
       }
-      switch (KINDS[i]) {
+      switch (kinds[i]) {
         case Kind.Uuid:
-          this.quoted(bytes, view, start, end);
+          this.quoted(i, bytes, view, start, end);
           break;
         case Kind.Text:
-          if (plain(bytes, start, end)) this.quoted(bytes, view, start, end);
-          else this.text(JSON.stringify(decoder.decode(bytes.subarray(start, end))));
+          if (plain(bytes, start, end)) this.quoted(i, bytes, view, start, end);
+          else this.text(i, JSON.stringify(decoder.decode(bytes.subarray(start, end))));
           break;
         case Kind.Timestamp:
-          if (end - start === ISO_LENGTH && bytes[end - 1] === 0x5a) this.quoted(bytes, view, start, end);
-          else this.text(JSON.stringify(new Date(decoder.decode(bytes.subarray(start, end))).toISOString()));
+          if (end - start === ISO_LENGTH && bytes[end - 1] === Byte.Z) this.quoted(i, bytes, view, start, end);
+          else this.text(i, JSON.stringify(new Date(decoder.decode(bytes.subarray(start, end))).toISOString()));
           break;
         case Kind.Boolean:
-          this.put(bytes[start] === 1 ? TRUE : FALSE);
+          this.piece(bytes[start] === 1 ? Piece.True : Piece.False, i);
           break;
-        case Kind.Json: {
-          // The canonical form is never longer than the jsonb text, already counted in rowSize.
-          const written = this.jsonb.write(bytes, start, end, this.buffer, this.length);
-          if (written >= 0) this.length = written;
-          else this.text(canonicalJson(JSON.parse(decoder.decode(bytes.subarray(start, end)))));
+        case Kind.Json:
+          this.json(i, bytes, start, end);
           break;
-        }
       }
     }
-    this.buffer[this.length++] = CLOSE;
+    this.buffer[this.length++] = Byte.CloseBrace;
     const input = this.buffer.subarray(0, this.length);
     return oneShot ? oneShot("sha256", input, "hex") : nodeCrypto.createHash("sha256").update(input).digest("hex");
   }
 
-  // copy, put and quoted stay within the room made at the start of the row.
+  // piece, copy and quoted stay within the room made at the start of the row.
+  private piece(form: number, field: number) {
+    const at = form * this.fields + field;
+    this.copy(this.pieces, this.piecesView, this.pieceStarts[at]!, this.pieceEnds[at]!);
+  }
+
   private copy(bytes: Uint8Array, view: DataView, from: number, to: number) {
     const out = this.view;
     let o = this.length;
@@ -201,19 +230,38 @@ export class ChainRowHasher {
     this.length = o;
   }
 
-  private put(bytes: Uint8Array) {
-    const buffer = this.buffer;
-    for (let k = 0; k < bytes.length; k++) buffer[this.length++] = bytes[k]!;
-  }
-
-  private quoted(bytes: Uint8Array, view: DataView, from: number, to: number) {
-    this.buffer[this.length++] = QUOTE;
+  private quoted(field: number, bytes: Uint8Array, view: DataView, from: number, to: number) {
+    this.piece(Piece.Quoted, field);
     this.copy(bytes, view, from, to);
-    this.buffer[this.length++] = QUOTE;
+    this.buffer[this.length++] = Byte.Quote;
   }
 
-  /** A value written as text (escaped, or canonical JSON): its room is made here, keeping the room for the rest. */
-  private text(value: string) {
+  /** The metadata's canonical JSON: as the row before's when the text is the same, else from canonical-jsonb.ts or the reference. */
+  private json(field: number, bytes: Buffer, start: number, end: number) {
+    this.piece(Piece.Key, field);
+    const at = this.length;
+    if (this.metadata.is(bytes, start, end)) {
+      this.length = this.metadata.writeCanonical(this.buffer, at);
+      return;
+    }
+    // The canonical form is never longer than the jsonb text, already counted in rowSize.
+    const written = this.jsonb.write(bytes, start, end, this.buffer, at);
+    if (written < 0) {
+      this.appendText(canonicalJson(JSON.parse(decoder.decode(bytes.subarray(start, end)))));
+      return;
+    }
+    this.length = written;
+    this.metadata.remember(bytes, start, end, this.buffer, at, written);
+  }
+
+  /** A value written as text (escaped, or canonical JSON) after the field's key. */
+  private text(field: number, value: string) {
+    this.piece(Piece.Key, field);
+    this.appendText(value);
+  }
+
+  /** Makes the text's room here, keeping the room for the rest of the row. */
+  private appendText(value: string) {
     const needed = this.length + value.length * 3 + this.rowSize; // UTF-8: at most 3 bytes per UTF-16 unit
     if (needed > this.buffer.length) this.grow(needed * 2, this.length);
     this.length += this.buffer.write(value, this.length, "utf8");
@@ -227,6 +275,38 @@ export class ChainRowHasher {
   }
 }
 
+/** One metadata text and its canonical JSON, in buffers kept from row to row. */
+class MetadataMemo {
+  private text = Buffer.alloc(256);
+  private textLength = -1;
+  private canonical = Buffer.alloc(256);
+  private canonicalLength = 0;
+
+  is(bytes: Uint8Array, start: number, end: number): boolean {
+    if (end - start !== this.textLength) return false;
+    const text = this.text;
+    for (let k = 0; k < this.textLength; k++) if (text[k] !== bytes[start + k]) return false;
+    return true;
+  }
+
+  writeCanonical(out: Uint8Array, at: number): number {
+    const canonical = this.canonical;
+    for (let k = 0; k < this.canonicalLength; k++) out[at + k] = canonical[k]!;
+    return at + this.canonicalLength;
+  }
+
+  remember(bytes: Uint8Array, start: number, end: number, canonical: Uint8Array, from: number, to: number) {
+    if (end - start > this.text.length) {
+      this.textLength = -1; // too long to keep (the canonical form is never longer): the next row converts its own
+      return;
+    }
+    for (let k = start; k < end; k++) this.text[k - start] = bytes[k]!;
+    this.textLength = end - start;
+    for (let k = from; k < to; k++) this.canonical[k - from] = canonical[k]!;
+    this.canonicalLength = to - from;
+  }
+}
+
 /**
  * Whether JSON.stringify prints the text unchanged between quotes: no `"`, `\` or control
  * character, and valid UTF-8 (invalid bytes would be decoded to U+FFFD).
@@ -235,7 +315,7 @@ function plain(bytes: Uint8Array, from: number, to: number): boolean {
   let nonAscii = false;
   for (let k = from; k < to; k++) {
     const c = bytes[k]!;
-    if (c < SPACE || c === QUOTE || c === BACKSLASH) return false;
+    if (c < Byte.Space || c === Byte.Quote || c === Byte.Backslash) return false;
     if (c >= 0x80) nonAscii = true;
   }
   return !nonAscii || isUtf8(bytes.subarray(from, to));

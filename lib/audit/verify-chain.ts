@@ -131,7 +131,7 @@ function copyRows(client: PostgresJs, limit: number, upTo: number | null): Chain
       const hash = at(i - 1, HASH_COLUMN);
       return sameBytes(reader.bytes, reader.starts[prev]!, reader.ends[prev]!, reader.starts[hash]!, reader.ends[hash]!);
     },
-    holdsHash: (i) => holds(i, HASH_COLUMN, hasher.hash(reader.bytes, reader.starts, reader.ends, i * CHAIN_COLUMNS)),
+    holdsHash: (i) => holds(i, HASH_COLUMN, hasher.hash(reader.bytes, reader.starts, reader.ends, i * CHAIN_COLUMNS, reader.sizes[i]!)),
   };
   return async function* (afterSeq) {
     for (;;) {

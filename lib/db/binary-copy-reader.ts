@@ -11,8 +11,6 @@
  */
 const SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
 const HEADER_BYTES = SIGNATURE.length + 8; // + flags + header extension length
-const TRAILER = -1;
-const NULL_LENGTH = -1;
 
 export class BinaryCopyReader {
   /** The bytes the last chunk's rows lie in. */
@@ -23,6 +21,8 @@ export class BinaryCopyReader {
   starts: Int32Array;
   /** Where the value ends (exclusive), -1 for NULL. */
   ends: Int32Array;
+  /** `sizes[row]`: the row's bytes in the stream (its values and their lengths). */
+  sizes: Int32Array;
   private pending: Buffer | null = null;
   private headerRead = false;
   private ended = false;
@@ -30,6 +30,7 @@ export class BinaryCopyReader {
   constructor(readonly columns: number) {
     this.starts = new Int32Array(columns * 256);
     this.ends = new Int32Array(columns * 256);
+    this.sizes = new Int32Array(256);
   }
 
   /** Before the next COPY's output. */
@@ -40,7 +41,7 @@ export class BinaryCopyReader {
     this.rows = 0;
   }
 
-  /** Takes the next chunk of the stream; the whole rows it completes are then in `bytes`, `rows`, `starts`, `ends`. */
+  /** Takes the next chunk of the stream; the whole rows it completes are then in `bytes`, `rows`, `starts`, `ends`, `sizes`. */
   read(chunk: Buffer): number {
     const bytes = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = null;
@@ -56,10 +57,11 @@ export class BinaryCopyReader {
       this.headerRead = true;
     }
     const columns = this.columns;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
     while (p + 2 <= bytes.length) {
       if (this.ended) throw new Error("COPY output goes on after its trailer");
-      const count = bytes.readInt16BE(p);
-      if (count === TRAILER) {
+      const count = view.getInt16(p); // or -1: the trailer
+      if (count === -1) {
         this.ended = true;
         p += 2;
         continue;
@@ -72,9 +74,9 @@ export class BinaryCopyReader {
       let q = p + 2;
       let column = 0;
       for (; column < columns && q + 4 <= bytes.length; column++) {
-        const length = bytes.readInt32BE(q);
+        const length = view.getInt32(q); // or -1: NULL
         q += 4;
-        if (length === NULL_LENGTH) {
+        if (length === -1) {
           starts[base + column] = -1;
           ends[base + column] = -1;
           continue;
@@ -86,6 +88,7 @@ export class BinaryCopyReader {
         ends[base + column] = q;
       }
       if (column < columns) break; // the row goes on in the next chunk
+      this.sizes[this.rows] = q - p;
       this.rows += 1;
       p = q;
     }
@@ -105,9 +108,12 @@ export class BinaryCopyReader {
   private grow() {
     const starts = new Int32Array(this.starts.length * 2);
     const ends = new Int32Array(this.ends.length * 2);
+    const sizes = new Int32Array(this.sizes.length * 2);
     starts.set(this.starts);
     ends.set(this.ends);
+    sizes.set(this.sizes);
     this.starts = starts;
     this.ends = ends;
+    this.sizes = sizes;
   }
 }
