@@ -110,7 +110,9 @@ describe("the COPY rows hash exactly what computeAuditHash hashes", () => {
 
   it("grows its buffer for a long row and keeps hashing the same afterwards", () => {
     const long = { ...base, userAgent: "x".repeat(10_000) } as Row;
-    expect(copyHashes([long, base as Row, long], GENESIS_HASH)).toEqual([long, base as Row, long].map((row) => computeAuditHash(GENESIS_HASH, objectRow(row))));
+    // The same length as the first row, other content: hashed from the new buffer, not the old one.
+    const rows = [base as Row, long, { ...base, userId: "user-2" } as Row, long];
+    expect(copyHashes(rows, GENESIS_HASH)).toEqual(rows.map((row) => computeAuditHash(GENESIS_HASH, objectRow(row))));
   });
 
   it("reads seq and the chain columns back", () => {

@@ -144,19 +144,21 @@ const ISO_LENGTH = 24; // 2026-05-01T12:00:00.000Z
 const decoder = new TextDecoder();
 const oneShot = typeof nodeCrypto.hash === "function" ? nodeCrypto.hash : null;
 
-const viewOf = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** A view of all the memory `bytes` lies in (indexes are then `bytes.byteOffset + i`). */
+const viewOf = (bytes: Uint8Array) => new DataView(bytes.buffer);
 const PIECES_VIEW = viewOf(PIECES);
 
 /** Builds one row's hash input in a buffer kept from row to row, and hashes it. */
 export class ChainRowHasher {
   private buffer = Buffer.allocUnsafe(4096);
+  private inputs: (Buffer | undefined)[] = new Array<Buffer | undefined>(this.buffer.length);
   // Copies go through DataViews, four bytes at a time: a few times faster than byte by byte.
   private view = viewOf(this.buffer);
   private length = 0;
   /** Room for the rest of the row (its bytes as they came, and FIXED_BYTES). */
   private rowSize = 0;
-  private source: Uint8Array = PIECES;
-  private sourceView = PIECES_VIEW;
+  private memory: ArrayBufferLike = PIECES.buffer;
+  private memoryView = PIECES_VIEW;
   private readonly pieces = PIECES;
   private readonly piecesView = PIECES_VIEW;
   private readonly pieceStarts = PIECE_STARTS;
@@ -172,11 +174,12 @@ export class ChainRowHasher {
    */
   hash(bytes: Buffer, starts: Int32Array, ends: Int32Array, base: number, rowBytes: number): string {
     const kinds = KINDS; // a local: see the note on Kind
-    if (bytes !== this.source) {
-      this.source = bytes;
-      this.sourceView = viewOf(bytes);
+    if (bytes.buffer !== this.memory) {
+      // Consecutive chunks of the stream lie in the same memory: one view for them all.
+      this.memory = bytes.buffer;
+      this.memoryView = viewOf(bytes);
     }
-    const view = this.sourceView;
+    const view = this.memoryView;
     this.rowSize = FIXED_BYTES + rowBytes;
     if (this.rowSize > this.buffer.length) this.grow(this.rowSize, 0);
     this.length = 0;
@@ -210,7 +213,8 @@ export class ChainRowHasher {
       }
     }
     this.buffer[this.length++] = Byte.CloseBrace;
-    const input = this.buffer.subarray(0, this.length);
+    // A view of the buffer for each input length, made once: not one per row.
+    const input = (this.inputs[this.length] ??= this.buffer.subarray(0, this.length));
     return oneShot ? oneShot("sha256", input, "hex") : nodeCrypto.createHash("sha256").update(input).digest("hex");
   }
 
@@ -220,11 +224,14 @@ export class ChainRowHasher {
     this.copy(this.pieces, this.piecesView, this.pieceStarts[at]!, this.pieceEnds[at]!);
   }
 
+  /** `bytes[from, to)` to the end of the input; `view` is viewOf(bytes). */
   private copy(bytes: Uint8Array, view: DataView, from: number, to: number) {
     const out = this.view;
+    const outOffset = this.buffer.byteOffset;
+    const offset = bytes.byteOffset;
     let o = this.length;
     let k = from;
-    for (; k + 4 <= to; k += 4, o += 4) out.setUint32(o, view.getUint32(k));
+    for (; k + 4 <= to; k += 4, o += 4) out.setUint32(outOffset + o, view.getUint32(offset + k));
     const buffer = this.buffer;
     for (; k < to; k++) buffer[o++] = bytes[k]!;
     this.length = o;
@@ -272,6 +279,7 @@ export class ChainRowHasher {
     this.buffer.copy(bigger, 0, 0, keep);
     this.buffer = bigger;
     this.view = viewOf(bigger);
+    this.inputs = new Array<Buffer | undefined>(bigger.length);
   }
 }
 

@@ -24,6 +24,9 @@ export class BinaryCopyReader {
   /** `sizes[row]`: the row's bytes in the stream (its values and their lengths). */
   sizes: Int32Array;
   private pending: Buffer | null = null;
+  /** A view of the memory the chunks lie in (consecutive chunks share it), made once for it. */
+  private memory: ArrayBufferLike | null = null;
+  private view: DataView = new DataView(new ArrayBuffer(0));
   private headerRead = false;
   private ended = false;
 
@@ -57,10 +60,15 @@ export class BinaryCopyReader {
       this.headerRead = true;
     }
     const columns = this.columns;
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    if (bytes.buffer !== this.memory) {
+      this.memory = bytes.buffer;
+      this.view = new DataView(bytes.buffer);
+    }
+    const view = this.view;
+    const offset = bytes.byteOffset;
     while (p + 2 <= bytes.length) {
       if (this.ended) throw new Error("COPY output goes on after its trailer");
-      const count = view.getInt16(p); // or -1: the trailer
+      const count = view.getInt16(offset + p); // or -1: the trailer
       if (count === -1) {
         this.ended = true;
         p += 2;
@@ -74,7 +82,7 @@ export class BinaryCopyReader {
       let q = p + 2;
       let column = 0;
       for (; column < columns && q + 4 <= bytes.length; column++) {
-        const length = view.getInt32(q); // or -1: NULL
+        const length = view.getInt32(offset + q); // or -1: NULL
         q += 4;
         if (length === -1) {
           starts[base + column] = -1;
