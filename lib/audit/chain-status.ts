@@ -83,9 +83,6 @@ interface FullWalk {
 
 const globalForChain = globalThis as typeof globalThis & { __ledgerlinkChainHead?: Verified; __ledgerlinkFullWalk?: FullWalk };
 
-/** A full walk re-hashes this many rows at most before letting the server's other requests run. */
-const WALK_YIELD_ROWS = 500;
-
 /** The shared full walk: the one running, else a new one. Its result replaces the cached head. */
 function sharedFullWalk(db: Executor, now: Date): FullWalk {
   const running = globalForChain.__ledgerlinkFullWalk;
@@ -93,7 +90,7 @@ function sharedFullWalk(db: Executor, now: Date): FullWalk {
   const started = performance.now();
   const walk: FullWalk = {
     startedAt: now,
-    done: verifyAuditChain({ executor: db, yieldEvery: WALK_YIELD_ROWS })
+    done: verifyAuditChain({ executor: db })
       .then((result) => {
         const walked: Walked = { rows: result.rows, fromSeq: result.ok ? result.fromSeq : null, toSeq: result.ok ? (result.head?.seq ?? null) : null, at: now };
         globalForChain.__ledgerlinkChainHead = result.ok

@@ -1,8 +1,12 @@
+import type { Readable } from "node:stream";
+
 import { sql } from "drizzle-orm";
 
 import { getDb, queryRows, type Executor } from "../db/client";
+import { BinaryCopyReader } from "../db/binary-copy-reader";
+import { readCopyOut } from "../db/read-copy-out";
 import { computeAuditHash, GENESIS_HASH, type HashedContent } from "./offline-verifier.mjs";
-import { ascii, EVENT_ID_COLUMN, HASH_COLUMN, PREV_HASH_COLUMN, RAW_CHAIN_COLUMNS, RawRowHasher, SEQ_COLUMN } from "./raw-chain-rows";
+import { bytesAre, CHAIN_COLUMNS, chainCopyStatement, ChainRowHasher, EVENT_ID_COLUMN, HASH_COLUMN, PREV_HASH_COLUMN, sameBytes, SEQ_COLUMN, seqAt } from "./copy-chain-rows";
 
 export type AuditChainVerification =
   | {
@@ -34,15 +38,32 @@ export interface ExpectedHead {
 
 type ChainRow = HashedContent & { seq: number; prevHash: string; hash: string; eventId: string };
 
-/** One batch of rows in seq order, read through whichever driver fits (see below). */
+/** Some rows in seq order, read through whichever driver fits (see below). */
 interface Batch {
   length: number;
   seq(i: number): number;
-  prevHash(i: number): string;
-  hash(i: number): string;
   eventId(i: number): string;
-  /** The hash the row's content and its prevHash give. */
-  computed(i: number): string;
+  /** The row's stored hash. */
+  hash(i: number): string;
+  /** Whether the row's prevHash is the hash of the row before it (of the batch before, or where the walk starts). */
+  linked(i: number): boolean;
+  /** Whether the row's content and prevHash give its stored hash. */
+  holdsHash(i: number): boolean;
+}
+
+/** Where a walk starts: after this seq, whose row has this hash (GENESIS_HASH before the first row). */
+interface Start {
+  afterSeq: number;
+  hash: string;
+  limit: number;
+  upTo: number | null;
+}
+
+interface ChainRows {
+  /** Hands every row after the start, in seq order, to `visit`, batch after batch, until it answers false. */
+  read(visit: (batch: Batch) => boolean): Promise<void>;
+  /** The hash of the last row of the last batch `visit` accepted (the start's, before any). */
+  lastHash(): string;
 }
 
 // Timestamps come back as ISO text (no Date parsing per row) and seq as a JS number on both drivers.
@@ -57,26 +78,42 @@ const batchQuery = (afterSeq: number, limit: number, upTo: number | null) => sql
   from audit_logs where seq > ${afterSeq} ${upTo === null ? sql`` : sql`and seq <= ${upTo}`}
   order by audit_logs.seq limit ${limit}`;
 
-/** Any driver (PGlite in development and tests): rows as objects, hashed by computeAuditHash. */
-function objectBatches(db: Executor, limit: number, upTo: number | null) {
-  return async (afterSeq: number): Promise<Batch> => {
-    const rows = await queryRows<ChainRow>(db, batchQuery(afterSeq, limit, upTo));
-    return {
-      length: rows.length,
-      seq: (i) => rows[i]!.seq,
-      prevHash: (i) => rows[i]!.prevHash,
-      hash: (i) => rows[i]!.hash,
-      eventId: (i) => rows[i]!.eventId,
-      computed: (i) => computeAuditHash(rows[i]!.prevHash, rows[i]!),
-    };
+/**
+ * Any driver (PGlite in development and tests): keyset batches of row objects, hashed by
+ * computeAuditHash. The next batch is on its way while this one is hashed.
+ */
+function objectRows(db: Executor, { afterSeq, hash, limit, upTo }: Start): ChainRows {
+  let last = hash;
+  const fetch = (after: number) => {
+    const next = queryRows<ChainRow>(db, batchQuery(after, limit, upTo));
+    next.catch(() => undefined); // awaited below, unless the walk stops first
+    return next;
+  };
+  return {
+    lastHash: () => last,
+    async read(visit) {
+      let pending = fetch(afterSeq);
+      for (;;) {
+        const rows = await pending;
+        if (rows.length === limit) pending = fetch(rows[limit - 1]!.seq);
+        const accepted = visit({
+          length: rows.length,
+          seq: (i) => rows[i]!.seq,
+          eventId: (i) => rows[i]!.eventId,
+          hash: (i) => rows[i]!.hash,
+          linked: (i) => rows[i]!.prevHash === (i === 0 ? last : rows[i - 1]!.hash),
+          holdsHash: (i) => computeAuditHash(rows[i]!.prevHash, rows[i]!) === rows[i]!.hash,
+        });
+        if (!accepted) return;
+        if (rows.length > 0) last = rows[rows.length - 1]!.hash;
+        if (rows.length < limit) return;
+      }
+    },
   };
 }
 
-interface RawQuery {
-  raw(): Promise<(Uint8Array | null)[][]>;
-}
 interface PostgresJs {
-  unsafe(query: string, params: unknown[]): RawQuery;
+  unsafe(query: string): { readable(): Promise<Readable> };
 }
 
 /** postgres.js under the database or transaction drizzle wraps (null for PGlite). */
@@ -86,42 +123,92 @@ function postgresJsClient(db: Executor): PostgresJs | null {
 }
 
 /**
- * postgres.js: rows as raw column bytes, each row's hash input written straight into one buffer
- * (raw-chain-rows.ts). In `npm run bench:audit` it walks in about 30% less wall time than row
- * objects, at about the same CPU time (docs/CAPACITY.md).
+ * postgres.js: `limit` rows per COPY statement, each chunk of its output split in place by
+ * BinaryCopyReader and its rows checked as the chunk arrives (lib/db/read-copy-out.ts), each
+ * row hashed from its bytes (copy-chain-rows.ts). A batch is one chunk's rows.
  */
-function rawBatches(client: PostgresJs, limit: number, upTo: number | null) {
-  const hasher = new RawRowHasher();
-  const text = `select ${RAW_CHAIN_COLUMNS} from audit_logs where audit_logs.seq > $1${upTo === null ? "" : " and audit_logs.seq <= $3"} order by audit_logs.seq limit $2`;
-  return async (afterSeq: number): Promise<Batch> => {
-    const rows = await client.unsafe(text, upTo === null ? [afterSeq, limit] : [afterSeq, limit, upTo]).raw();
-    const seqs = rows.map((row) => Number(ascii(row[SEQ_COLUMN]!)));
-    return {
-      length: rows.length,
-      seq: (i) => seqs[i]!,
-      prevHash: (i) => ascii(rows[i]![PREV_HASH_COLUMN]!),
-      hash: (i) => ascii(rows[i]![HASH_COLUMN]!),
-      eventId: (i) => ascii(rows[i]![EVENT_ID_COLUMN]!),
-      computed: (i) => hasher.hash(rows[i]![PREV_HASH_COLUMN]!, rows[i]!),
-    };
+function copyRows(client: PostgresJs, { afterSeq, hash, limit, upTo }: Start): ChainRows {
+  const reader = new BinaryCopyReader(CHAIN_COLUMNS);
+  const hasher = new ChainRowHasher();
+  const last = new LastHash(hash);
+  const start = (i: number, column: number) => reader.starts[i * CHAIN_COLUMNS + column]!;
+  const end = (i: number, column: number) => reader.ends[i * CHAIN_COLUMNS + column]!;
+  const text = (i: number, column: number) => reader.bytes.toString("utf8", start(i, column), end(i, column));
+  const batch: Batch = {
+    length: 0,
+    seq: (i) => seqAt(reader.bytes, start(i, SEQ_COLUMN)),
+    eventId: (i) => text(i, EVENT_ID_COLUMN),
+    hash: (i) => text(i, HASH_COLUMN),
+    linked: (i) =>
+      i === 0
+        ? last.is(reader.bytes, start(0, PREV_HASH_COLUMN), end(0, PREV_HASH_COLUMN))
+        : sameBytes(reader.bytes, start(i, PREV_HASH_COLUMN), end(i, PREV_HASH_COLUMN), start(i - 1, HASH_COLUMN), end(i - 1, HASH_COLUMN)),
+    holdsHash: (i) => bytesAre(reader.bytes, start(i, HASH_COLUMN), end(i, HASH_COLUMN), hasher.hash(reader.bytes, reader.starts, reader.ends, i * CHAIN_COLUMNS, reader.sizes[i]!)),
   };
+  return {
+    lastHash: () => last.text(),
+    async read(visit) {
+      for (;;) {
+        reader.reset();
+        const stream = await client.unsafe(chainCopyStatement(afterSeq, limit, upTo)).readable();
+        let rows = 0;
+        let accepted = true;
+        await readCopyOut(stream, (chunk) => {
+          batch.length = reader.read(chunk);
+          if (batch.length === 0) return true;
+          rows += batch.length;
+          afterSeq = batch.seq(batch.length - 1);
+          accepted = visit(batch);
+          if (accepted) last.keep(reader.bytes, start(batch.length - 1, HASH_COLUMN), end(batch.length - 1, HASH_COLUMN));
+          return accepted;
+        });
+        if (!accepted) return;
+        reader.finish();
+        if (rows < limit) return;
+      }
+    },
+  };
+}
+
+/** The hash the next row must link to: where the walk started (text), then a row's stored hash (bytes, kept without making a string). */
+class LastHash {
+  private bytes = Buffer.alloc(64);
+  private length = -1;
+
+  constructor(private start: string) {}
+
+  is(bytes: Buffer, start: number, end: number): boolean {
+    if (this.length < 0) return bytesAre(bytes, start, end, this.start);
+    if (end - start !== this.length) return false;
+    for (let k = 0; k < this.length; k++) if (this.bytes[k] !== bytes[start + k]) return false;
+    return true;
+  }
+
+  keep(bytes: Buffer, start: number, end: number) {
+    if (end - start > this.bytes.length) this.bytes = Buffer.alloc(end - start);
+    for (let k = start; k < end; k++) this.bytes[k - start] = bytes[k]!;
+    this.length = end - start;
+  }
+
+  text(): string {
+    return this.length < 0 ? this.start : this.bytes.toString("utf8", 0, this.length);
+  }
 }
 
 /**
  * Walks `audit_logs` in `seq` order and re-hashes every row. Names the first row whose content
  * no longer matches its hash (altered) or whose `prevHash` is not the previous row's hash (a row
- * removed, inserted or reordered). Reads in keyset batches, fetching the next batch while the
- * current one is hashed, so memory stays flat and the database and the CPU work at once.
+ * removed, inserted or reordered). Reads in keyset batches, each streamed as it is checked (the
+ * next one fetched meanwhile, on PGlite), so memory stays flat and the database and the CPU
+ * work at once.
  *
  * - `after`: continue from a head an earlier walk verified (only rows after it are re-hashed);
  *   the row at that head must still carry that hash.
  * - `expect`: a signed checkpoint; the row at its seq must exist with its hash, so a deleted
  *   tail or a history rewritten with recomputed hashes shows.
  * - `upTo`: stop after this seq.
- * - `rowsAs`: `objects` reads row objects on postgres.js too (what it did before the raw path;
+ * - `rowsAs`: `objects` reads row objects on postgres.js too (the walk before the COPY path;
  *   `npm run bench:audit` compares the two in one process).
- * - `yieldEvery`: let the event loop run other work (the server's requests) after this many
- *   rows, so a long walk beside them holds none up for more than that many rows' hashing.
  */
 export async function verifyAuditChain({
   executor,
@@ -129,19 +216,16 @@ export async function verifyAuditChain({
   after,
   expect,
   upTo = null,
-  rowsAs = "raw",
-  yieldEvery,
+  rowsAs = "copy",
 }: {
   executor?: Executor;
   batchSize?: number;
   after?: { seq: number; hash: string };
   expect?: ExpectedHead;
   upTo?: number | null;
-  rowsAs?: "raw" | "objects";
-  yieldEvery?: number;
+  rowsAs?: "copy" | "objects";
 } = {}): Promise<AuditChainVerification> {
   const db = executor ?? (await getDb());
-  let previousHash = after?.hash ?? GENESIS_HASH;
   let lastSeq = after?.seq ?? 0;
   let fromSeq: number | null = null;
   let rows = 0;
@@ -154,41 +238,33 @@ export async function verifyAuditChain({
     if (row.hash !== after.hash) return fail(after.seq, row.eventId, "the row's hash changed after it was verified: the history up to it was rewritten");
   }
 
-  const client = rowsAs === "raw" ? postgresJsClient(db) : null;
-  const read = client ? rawBatches(client, batchSize, upTo) : objectBatches(db, batchSize, upTo);
-  const fetch = (afterSeq: number) => {
-    const next = read(afterSeq);
-    next.catch(() => undefined); // awaited below, unless the walk stops first
-    return next;
-  };
-  let pending = fetch(lastSeq);
-  for (;;) {
-    const batch = await pending;
-    // The next batch is on its way while this one is hashed.
-    if (batch.length === batchSize) pending = fetch(batch.seq(batch.length - 1));
+  const client = rowsAs === "copy" ? postgresJsClient(db) : null;
+  const start: Start = { afterSeq: lastSeq, hash: after?.hash ?? GENESIS_HASH, limit: batchSize, upTo };
+  const source = client ? copyRows(client, start) : objectRows(db, start);
+  let verdict = null as AuditChainVerification | null;
+  /** Checks a batch's rows in order; false (and the verdict) at the first bad one. */
+  const check = (batch: Batch): boolean => {
     for (let i = 0; i < batch.length; i++) {
-      if (yieldEvery && i > 0 && i % yieldEvery === 0) await new Promise((resolve) => setImmediate(resolve));
       const seq = batch.seq(i);
       if (expect && lastSeq < expect.seq && seq > expect.seq) {
-        return fail(expect.seq, null, `row #${expect.seq} of ${signed} is missing`);
+        verdict = fail(expect.seq, null, `row #${expect.seq} of ${signed} is missing`);
+      } else if (!batch.linked(i)) {
+        verdict = fail(seq, batch.eventId(i), "prev_hash does not match the previous row's hash: a row before this one was removed, inserted, reordered, or altered along with its hash");
+      } else if (!batch.holdsHash(i)) {
+        verdict = fail(seq, batch.eventId(i), "the row's content does not match its hash: it was altered after it was written");
+      } else if (expect && seq === expect.seq && batch.hash(i) !== expect.hash) {
+        verdict = fail(seq, batch.eventId(i), `the row's hash is not the one in ${signed}: the history up to it was rewritten (hashes recomputed)`);
       }
-      if (batch.prevHash(i) !== previousHash) {
-        return fail(seq, batch.eventId(i), "prev_hash does not match the previous row's hash: a row before this one was removed, inserted, reordered, or altered along with its hash");
-      }
-      const hash = batch.hash(i);
-      if (batch.computed(i) !== hash) {
-        return fail(seq, batch.eventId(i), "the row's content does not match its hash: it was altered after it was written");
-      }
-      if (expect && seq === expect.seq && hash !== expect.hash) {
-        return fail(seq, batch.eventId(i), `the row's hash is not the one in ${signed}: the history up to it was rewritten (hashes recomputed)`);
-      }
-      previousHash = hash;
+      if (verdict) return false;
       lastSeq = seq;
       fromSeq ??= seq;
       rows += 1;
     }
-    if (batch.length < batchSize) break;
-  }
+    return true;
+  };
+  await source.read(check);
+  if (verdict) return verdict;
+  const previousHash = source.lastHash();
   if (expect && lastSeq < expect.seq) {
     return fail(lastSeq + 1, null, `the log ends at row #${lastSeq}, before row #${expect.seq} of ${signed}: the newest rows were deleted`);
   }

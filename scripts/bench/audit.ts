@@ -19,7 +19,8 @@
  * `--walk-rows` rows appended through the real writer (`audit_logs_append`), then re-hashed from
  * the first row `--walk-runs` times (median wall and CPU time per million rows) and the peak
  * memory, each walk followed by one over row objects (`rowsAs: "objects"`, the walk before the
- * raw path) for comparison under the same load. `--only walk` stops there.
+ * COPY path) for comparison under the same load; `--walk-profile F` then profiles one more
+ * COPY walk (V8 CPU profile in F, summed up by place and function). `--only walk` stops there.
  * The million rows of the fill that follows carry placeholder hashes: only reading is measured.
  */
 import { randomBytes } from "node:crypto";
@@ -31,6 +32,7 @@ import { parseArgs } from "node:util";
 import postgres from "postgres";
 
 import { auditFillSql } from "./audit-seed";
+import { startCpuProfile } from "./cpu-profile";
 
 const { values: args } = parseArgs({
   options: {
@@ -42,6 +44,8 @@ const { values: args } = parseArgs({
     "walk-rows": { type: "string", default: "200000" },
     /** How many times the walk runs over the same rows (medians are reported). */
     "walk-runs": { type: "string", default: "5" },
+    /** A file for a CPU profile of the COPY walks (node:inspector), summed up at the end of the walk. */
+    "walk-profile": { type: "string" },
     /** `walk`: only the chain walk (skips the million-row fill and the timeline). */
     only: { type: "string" },
   },
@@ -276,22 +280,26 @@ async function benchWalk(count: number) {
   const appendSeconds = (performance.now() - t0) / 1000;
   global.gc?.();
   const baselineRss = process.memoryUsage().rss;
-  let peakRss = baselineRss;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }, 20);
   // Wall time and this process's CPU time (user + system: the hashing, parsing and driver work;
   // the database's own work is in another process), each walk over the same rows. Interleaved
-  // with a walk over row objects (the walk before the raw path, in batches of 10,000 as it
-  // was), so both see the same load.
-  const walked = { raw: { wall: [] as number[], cpu: [] as number[] }, objects: { wall: [] as number[], cpu: [] as number[] } };
+  // with a walk over row objects (the walk before the COPY path, in batches of 10,000 as it
+  // was), so both see the same load. Peak RSS is sampled for each kind of walk on its own.
+  const walked = {
+    copy: { wall: [] as number[], cpu: [] as number[], peakRss: baselineRss },
+    objects: { wall: [] as number[], cpu: [] as number[], peakRss: baselineRss },
+  };
+  let walking: keyof typeof walked = "copy";
+  const sampler = setInterval(() => {
+    walked[walking].peakRss = Math.max(walked[walking].peakRss, process.memoryUsage().rss);
+  }, 20);
   for (let i = 0; i < Number(args["walk-runs"]); i++) {
-    for (const rowsAs of ["raw", "objects"] as const) {
+    for (const rowsAs of ["copy", "objects"] as const) {
       // With --expose-gc, neither walk pays for the other's garbage.
       global.gc?.();
+      walking = rowsAs;
       t0 = performance.now();
       const cpu0 = process.cpuUsage();
-      const result = await verifyAuditChain(rowsAs === "raw" ? {} : { rowsAs, batchSize: 10_000 });
+      const result = await verifyAuditChain(rowsAs === "copy" ? {} : { rowsAs, batchSize: 10_000 });
       const used = process.cpuUsage(cpu0);
       walked[rowsAs].wall.push(performance.now() - t0);
       walked[rowsAs].cpu.push((used.user + used.system) / 1000);
@@ -299,19 +307,30 @@ async function benchWalk(count: number) {
     }
   }
   clearInterval(sampler);
+  if (args["walk-profile"]) {
+    // One more COPY walk, under the profiler (it slows what it watches: not in the figures above).
+    global.gc?.();
+    const profile = await startCpuProfile(args["walk-profile"]);
+    await verifyAuditChain();
+    const profiled = await profile.stop();
+    console.log(`CPU profile of one more COPY walk (${args["walk-profile"]}), share of samples:`);
+    console.table(profiled.byPlace);
+    console.table(profiled.byFunction);
+  }
   const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
   const perMillion = (ms: number) => fmt(((ms / count) * 1_000_000) / 1000);
   return {
     rows: count,
     appendSeconds: fmt(appendSeconds),
-    walks: walked.raw.wall.length,
-    walkMs: Math.round(median(walked.raw.wall)),
-    secondsPerMillionRows: perMillion(median(walked.raw.wall)),
-    cpuSecondsPerMillionRows: perMillion(median(walked.raw.cpu)),
+    walks: walked.copy.wall.length,
+    walkMs: Math.round(median(walked.copy.wall)),
+    secondsPerMillionRows: perMillion(median(walked.copy.wall)),
+    cpuSecondsPerMillionRows: perMillion(median(walked.copy.cpu)),
     objectsSecondsPerMillionRows: perMillion(median(walked.objects.wall)),
     objectsCpuSecondsPerMillionRows: perMillion(median(walked.objects.cpu)),
     baselineRssMB: fmt(baselineRss / 1e6),
-    peakRssMB: fmt(peakRss / 1e6),
+    peakRssMB: fmt(walked.copy.peakRss / 1e6),
+    objectsPeakRssMB: fmt(walked.objects.peakRss / 1e6),
   };
 }
 
