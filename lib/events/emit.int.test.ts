@@ -118,6 +118,21 @@ describe("an outcome event recorded in the transaction of its change", () => {
     expect(await db.select().from(providerConnections).where(eq(providerConnections.id, connectionId))).toHaveLength(0);
   });
 
+  it("is written by that transaction: a rollback after the outbox write leaves no outbox row", async () => {
+    const db = await getDb();
+    const connectionId = randomUUID();
+    const event = createEvent("ProviderConnectionSucceeded", { userId: user.id, providerId: "sandbox-bank", providerSlug: "sandbox-bank", connectionId });
+    await expect(
+      db.transaction(async (tx) => {
+        await insertConnection(tx, connectionId);
+        await recordEvent(tx, event);
+        throw new Error("the commit never happens");
+      }),
+    ).rejects.toThrow("the commit never happens");
+    expect((await stateOf(event.eventId)).outbox).toBeUndefined();
+    expect(await db.select().from(providerConnections).where(eq(providerConnections.id, connectionId))).toHaveLength(0);
+  });
+
   it("commits with it, and is handled by dispatchEvent after the commit", async () => {
     const db = await getDb();
     const connectionId = randomUUID();
