@@ -16,6 +16,12 @@ import type { Readable } from "node:stream";
 
 export function readCopyOut(stream: Readable, onChunk: (chunk: Buffer) => boolean): Promise<void> {
   return new Promise((resolve, reject) => {
+    // An error that came in the same socket read as the start of the output has destroyed the
+    // stream before anyone could listen: say so rather than wait for an end that never comes.
+    if (stream.errored || stream.destroyed) {
+      reject(stream.errored ?? new Error("the COPY output stream was closed before it was read"));
+      return;
+    }
     let reading = true;
     let failure: { error: unknown } | null = null;
     stream.on("data", (chunk: Buffer) => {
