@@ -27,8 +27,15 @@ const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull(
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
 /** The person the row belongs to; deleting the user deletes the row. */
 const ownerId = () => text("user_id").notNull().references(() => users.id, { onDelete: "cascade" });
-/** The connection the row belongs to; deleting the connection deletes the row. */
-const parentConnectionId = () => uuid("connection_id").notNull().references(() => providerConnections.id, { onDelete: "cascade" });
+/**
+ * A row about one connection: its own id, the connection and the connection's owner.
+ * Deleting the connection (or the user) deletes the row.
+ */
+const connectionChildColumns = () => ({
+  id: uuid("id").primaryKey(),
+  connectionId: uuid("connection_id").notNull().references(() => providerConnections.id, { onDelete: "cascade" }),
+  userId: ownerId(),
+});
 
 // ---------------------------------------------------------------- Auth.js
 
@@ -417,9 +424,7 @@ export type DevMail = typeof devMailbox.$inferSelect;
 export const providerAccounts = pgTable(
   "provider_accounts",
   {
-    id: uuid("id").primaryKey(),
-    connectionId: parentConnectionId(),
-    userId: ownerId(),
+    ...connectionChildColumns(),
     /** The provider's id for the account (opaque; never the account number). */
     externalId: text("external_id").notNull(),
     type: text("type").notNull(),
@@ -449,9 +454,7 @@ export const accountReadOutcome = pgEnum("account_read_outcome", ["running", "su
 export const accountReads = pgTable(
   "account_reads",
   {
-    id: uuid("id").primaryKey(),
-    connectionId: parentConnectionId(),
-    userId: ownerId(),
+    ...connectionChildColumns(),
     providerSlug: text("provider_slug").notNull(),
     correlationId: uuid("correlation_id").notNull(),
     /** `connect` (in the background after a connect) or `manual` (Refresh accounts). */

@@ -2,7 +2,7 @@ import type Provider from "oidc-provider";
 import type { InteractionResults } from "oidc-provider";
 
 import { type KoaMiddleware, sendHtml } from "./koa-types";
-import { ACCOUNTS_OUTCOMES, consentPage, isChoice, messagePage, OUTCOMES, type Outcome } from "./pages";
+import { consentPage, isChoice, messagePage, type Outcome } from "./pages";
 import { BodyTooLargeError, readRequestBody } from "./request-body";
 import type { AccountSettings, SandboxState } from "./state";
 
@@ -66,7 +66,7 @@ export function interactionRoutes(options: InteractionOptions): KoaMiddleware {
     } else {
       const username = (form.get("username") ?? "").trim();
       const outcome = form.get("outcome") ?? "approve";
-      if (!isChoice(OUTCOMES, outcome)) {
+      if (!isChoice("outcome", outcome)) {
         return render(400, username, "approve", "Choose one of the outcomes.");
       }
       if (!LOGIN_PATTERN.test(username)) {
@@ -76,7 +76,7 @@ export function interactionRoutes(options: InteractionOptions): KoaMiddleware {
       const accounts = form.get("accounts");
       state.configure(username, {
         ...settingsFor(outcome, options.shortLivedAccessTokenTtlSeconds),
-        ...(isChoice(ACCOUNTS_OUTCOMES, accounts) && accounts !== "ok" ? { accountsApi: accounts } : {}),
+        ...(isChoice("accounts", accounts) && accounts !== "ok" ? { accountsApi: accounts } : {}),
       });
       const grant = new provider.Grant({ accountId: username, clientId });
       grant.addOIDCScope(scopes);

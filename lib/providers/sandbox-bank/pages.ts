@@ -1,33 +1,32 @@
 /** The Sandbox Bank's server-rendered pages: plain HTML forms, no client script. */
 
-/** One choice of a radio group on the consent page: the value posted and what the page says. */
-interface Choice {
-  value: string;
-  label: string;
-}
+/**
+ * The consent page's radio groups, named as their form fields: each choice's posted value and
+ * what the page says. `outcome` is how the bank answers the token request; `accounts` is how
+ * the accounts API (`GET /fdx/v6/accounts`) answers for this username.
+ */
+export const CONSENT_CHOICES = {
+  outcome: {
+    approve: "Approve (normal tokens)",
+    short_lived: "Approve with short-lived tokens",
+    token_error: "Token endpoint error",
+    invalid_client: "Reject client credentials",
+    unavailable: "Bank unavailable (503)",
+    slow: "Slow token response",
+  },
+  accounts: {
+    ok: "Accounts API works",
+    error: "Accounts API fails (500)",
+    rate_limited: "Accounts API rate-limited (429)",
+    slow: "Accounts API slow",
+  },
+} as const satisfies Record<string, Record<string, string>>;
+type ChoiceGroup = keyof typeof CONSENT_CHOICES;
+export type Outcome = keyof typeof CONSENT_CHOICES.outcome;
 
-export const OUTCOMES = [
-  { value: "approve", label: "Approve (normal tokens)" },
-  { value: "short_lived", label: "Approve with short-lived tokens" },
-  { value: "token_error", label: "Token endpoint error" },
-  { value: "invalid_client", label: "Reject client credentials" },
-  { value: "unavailable", label: "Bank unavailable (503)" },
-  { value: "slow", label: "Slow token response" },
-] as const satisfies readonly Choice[];
-export type Outcome = (typeof OUTCOMES)[number]["value"];
-
-/** How the accounts API (`GET /fdx/v6/accounts`) answers for this username. */
-export const ACCOUNTS_OUTCOMES = [
-  { value: "ok", label: "Accounts API works" },
-  { value: "error", label: "Accounts API fails (500)" },
-  { value: "rate_limited", label: "Accounts API rate-limited (429)" },
-  { value: "slow", label: "Accounts API slow" },
-] as const satisfies readonly Choice[];
-export type AccountsOutcome = (typeof ACCOUNTS_OUTCOMES)[number]["value"];
-
-/** Whether `value` (a posted form field, say) is the value of one of `choices`. */
-export function isChoice<const C extends readonly Choice[]>(choices: C, value: unknown): value is C[number]["value"] {
-  return choices.some((choice) => choice.value === value);
+/** Whether `value` (a posted form field, say) is one of the choices of `group`. */
+export function isChoice<G extends ChoiceGroup>(group: G, value: unknown): value is keyof (typeof CONSENT_CHOICES)[G] {
+  return typeof value === "string" && Object.hasOwn(CONSENT_CHOICES[group], value);
 }
 
 export function escapeHtml(value: string): string {
@@ -83,9 +82,9 @@ export interface ConsentPageInput {
 }
 
 /** A fieldset of radio buttons for the form field `name`, with `checked` selected. */
-function radioGroup(name: string, legend: string, choices: readonly Choice[], checked: string): string {
-  const radios = choices.map(
-    ({ value, label }) => `<div>
+function radioGroup(name: ChoiceGroup, legend: string, checked: string): string {
+  const radios = Object.entries(CONSENT_CHOICES[name]).map(
+    ([value, label]) => `<div>
 <input type="radio" id="${name}-${value}" name="${name}" value="${value}"${value === checked ? " checked" : ""}>
 <label for="${name}-${value}">${escapeHtml(label)}</label>
 </div>`,
@@ -107,8 +106,8 @@ ${error}
 <form method="post" action="${escapeHtml(input.action)}">
 <label for="username">Username</label>
 <input type="text" id="username" name="username" value="${escapeHtml(input.username)}" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="64">
-${radioGroup("outcome", "Outcome", OUTCOMES, input.outcome)}
-${radioGroup("accounts", "Accounts API", ACCOUNTS_OUTCOMES, "ok")}
+${radioGroup("outcome", "Outcome", input.outcome)}
+${radioGroup("accounts", "Accounts API", "ok")}
 <div class="actions">
 <button type="submit" name="action" value="continue">Continue</button>
 <button type="submit" name="action" value="deny" formnovalidate>Deny</button>
