@@ -271,3 +271,17 @@ export class CanonicalJsonb {
     this.o = o;
   }
 }
+
+/**
+ * Whether JSON.stringify prints the text unchanged between quotes: no `"`, `\` or control
+ * character, and valid UTF-8 (invalid bytes would be decoded to U+FFFD).
+ */
+export function stringifiesAsIs(bytes: Uint8Array, from: number, to: number): boolean {
+  let nonAscii = false;
+  for (let k = from; k < to; k++) {
+    const c = bytes[k]!;
+    if (c < Byte.Space || c === Byte.Quote || c === Byte.Backslash) return false;
+    if (c >= 0x80) nonAscii = true;
+  }
+  return !nonAscii || isUtf8(bytes.subarray(from, to));
+}

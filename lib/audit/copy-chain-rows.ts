@@ -12,11 +12,10 @@
  * uses (JSON.stringify, canonicalJson, toISOString). Checked against it in
  * copy-chain-rows.test.ts, and on PostgreSQL's own output in copy-chain-rows.int.test.ts.
  */
-import { isUtf8 } from "node:buffer";
 import * as nodeCrypto from "node:crypto";
 
 import { canonicalJson, HASHED_FIELDS } from "./offline-verifier.mjs";
-import { CanonicalJsonb } from "./canonical-jsonb";
+import { CanonicalJsonb, stringifiesAsIs } from "./canonical-jsonb";
 
 const ISO = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -133,10 +132,8 @@ const FIXED_BYTES = PIECE_TEXTS.slice(Piece.False * FIELDS).join("").length + 2 
 
 const enum Byte {
   LineBreak = 0x0a,
-  Space = 0x20,
   Quote = 0x22,
   Z = 0x5a,
-  Backslash = 0x5c,
   CloseBrace = 0x7d,
 }
 const ISO_LENGTH = 24; // 2026-05-01T12:00:00.000Z
@@ -197,7 +194,7 @@ export class ChainRowHasher {
           this.quoted(i, bytes, view, start, end);
           break;
         case Kind.Text:
-          if (plain(bytes, start, end)) this.quoted(i, bytes, view, start, end);
+          if (stringifiesAsIs(bytes, start, end)) this.quoted(i, bytes, view, start, end);
           else this.text(i, JSON.stringify(decoder.decode(bytes.subarray(start, end))));
           break;
         case Kind.Timestamp:
@@ -313,18 +310,4 @@ class MetadataMemo {
     for (let k = from; k < to; k++) this.canonical[k - from] = canonical[k]!;
     this.canonicalLength = to - from;
   }
-}
-
-/**
- * Whether JSON.stringify prints the text unchanged between quotes: no `"`, `\` or control
- * character, and valid UTF-8 (invalid bytes would be decoded to U+FFFD).
- */
-function plain(bytes: Uint8Array, from: number, to: number): boolean {
-  let nonAscii = false;
-  for (let k = from; k < to; k++) {
-    const c = bytes[k]!;
-    if (c < Byte.Space || c === Byte.Quote || c === Byte.Backslash) return false;
-    if (c >= 0x80) nonAscii = true;
-  }
-  return !nonAscii || isUtf8(bytes.subarray(from, to));
 }
