@@ -1,3 +1,5 @@
+import "server-only";
+
 import { desc, eq, getTableColumns } from "drizzle-orm";
 
 import { getDb } from "../client";
