@@ -158,6 +158,14 @@ describe("authorization code flow against the Sandbox Bank", () => {
       exchangeAuthorizationCode(explicit, { callbackUrl: forged, expectedState: state, codeVerifier, redirectUri: REDIRECT_URI }),
       "invalid_state",
     );
+    // Two iss values, even both right, are not one answer from one issuer.
+    expect(callbackUrl.searchParams.getAll("iss")).toEqual([bank.issuer]);
+    const repeated = new URL(callbackUrl);
+    repeated.searchParams.append("iss", bank.issuer);
+    await expectFlowError(
+      exchangeAuthorizationCode(explicit, { callbackUrl: repeated, expectedState: state, codeVerifier, redirectUri: REDIRECT_URI }),
+      "invalid_state",
+    );
     await expect(
       exchangeAuthorizationCode(explicit, { callbackUrl, expectedState: state, codeVerifier, redirectUri: REDIRECT_URI }),
     ).resolves.toMatchObject({ refreshToken: expect.any(String) });
