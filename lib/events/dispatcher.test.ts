@@ -183,6 +183,20 @@ describe("the dispatcher", () => {
     expect(saved[0]!.runs).toEqual([expect.objectContaining({ handler: "healed", status: "succeeded", attempts: 3 })]);
   });
 
+  it("runs a handler given in `only` that the registry does not list, after the listed ones", async () => {
+    const order: string[] = [];
+    const listed = handler("listed", ALL, async () => void order.push("listed"));
+    const extra = handler("extra", ALL, async () => void order.push("extra"));
+    const { store, saved } = memoryStore();
+    const result = await createDispatcher({ handlers: [listed], store }).dispatch(succeeded, { only: [extra, listed] });
+    expect(order).toEqual(["listed", "extra"]);
+    expect(result.ran).toEqual(["listed", "extra"]);
+    expect(saved[0]!.runs.map((r) => [r.handler, r.status])).toEqual([
+      ["listed", "succeeded"],
+      ["extra", "succeeded"],
+    ]);
+  });
+
   it("never throws, even when the store cannot record the runs", async () => {
     const store: RunStore = {
       save: async () => {
