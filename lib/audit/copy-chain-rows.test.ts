@@ -38,7 +38,7 @@ function copyRow(row: Row, prevHash: string, seq = 42n): CopyValue[] {
     const value = row[field];
     if (value === null || value === undefined) return null;
     if (field === "metadata") return typeof value === "string" ? value : jsonbText(value);
-    if (typeof value === "boolean") return value;
+    if (typeof value === "boolean" || Buffer.isBuffer(value)) return value;
     return String(value);
   });
   return [...values, seq, prevHash, "f".repeat(64)];
@@ -70,6 +70,9 @@ describe("the COPY rows hash exactly what computeAuditHash hashes", () => {
     ["a plain row", {}],
     ["text that JSON escapes", { userAgent: 'Mozilla/5.0 "quoted" \\ back\tslash\n\r', reason: `line${controls}break\u007f` }],
     ["tabs and newlines alone", { userId: "\t", actorUserId: "\n", reason: "\\N" }],
+    // One rule of stringifiesAsIs at a time: each of these alone must take the escaping path.
+    ["a quote alone", { userAgent: 'say "hi"' }],
+    ["a backslash alone", { userAgent: "C:\\Users" }],
     ["non-ASCII text", { userAgent: "Navigateur Été 😀 ünïcode \u2028", actorUserId: "ユーザー" }],
     ["an empty string, not null", { reason: "", ipAddress: "", userAgent: null }],
     ["booleans", { needsUserAction: true }],
@@ -87,6 +90,13 @@ describe("the COPY rows hash exactly what computeAuditHash hashes", () => {
     const row = { ...base, ...change } as Row;
     const prev = computeAuditHash(GENESIS_HASH, base);
     expect(copyHashes([row], prev)).toEqual([computeAuditHash(prev, objectRow(row))]);
+  });
+
+  it("hashes bytes that are not UTF-8 as the driver decodes them (U+FFFD), not as they are", () => {
+    const bytes = Buffer.from([0x61, 0xff, 0x62, 0xc3]);
+    const prev = computeAuditHash(GENESIS_HASH, base);
+    const decoded = { ...base, userAgent: new TextDecoder().decode(bytes) } as Row;
+    expect(copyHashes([{ ...base, userAgent: bytes } as Row], prev)).toEqual([computeAuditHash(prev, objectRow(decoded))]);
   });
 
   it("hashes rows split across chunks anywhere", () => {

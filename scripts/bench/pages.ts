@@ -139,8 +139,7 @@ function load(options: autocannon.Options): Promise<{ result: autocannon.Result;
 
 const database = await createThrowawayDatabase({ serverUrl: args.server, label: "pages" });
 console.log(`database ${database.name} created`);
-// One role for the migrations and the app, as a simple deploy (e2eEnv's two roles are the e2e server's own).
-Object.assign(process.env, e2eEnv, { DATABASE_URL: database.url, DATABASE_MIGRATION_URL: database.url, NEXT_DIST_DIR: distDir, LOG_LEVEL: "warn" });
+Object.assign(process.env, e2eEnv, { DATABASE_URL: database.url, NEXT_DIST_DIR: distDir, LOG_LEVEL: "warn" });
 // The end-to-end roles and database are not this run's (the app and the seed use the throwaway
 // database as its owner), and the suite's AUDIT_FULL_WALK_SECONDS=0 (a full walk on every view)
 // is not what a deployment runs: its default applies.
