@@ -77,9 +77,7 @@ process.once("SIGINT", () => {
 const database = await createThrowawayDatabase({ serverUrl: args.server, label: "connect" });
 console.log(`database ${database.name} created`);
 Object.assign(process.env, e2eEnv, {
-  // One role for the migrations and the app, as a simple deploy (e2eEnv's two roles are the e2e server's own).
   DATABASE_URL: database.url,
-  DATABASE_MIGRATION_URL: database.url,
   // per-message: a new SMTP connection per email, as the e2e suite; pooled: nodemailer keeps them open.
   SMTP_URL: SMTP_MODE === "pooled" ? `${e2eEnv.SMTP_URL}?pool=true` : e2eEnv.SMTP_URL,
   NEXT_DIST_DIR: distDir,
@@ -87,6 +85,9 @@ Object.assign(process.env, e2eEnv, {
   LOG_LEVEL: "info",
   SANDBOX_BANK_ACCOUNTS: ACCOUNTS_READ,
 });
+// The end-to-end roles are not this run's: the app and its migrations use the throwaway database
+// as its owner (as bench:pages does).
+delete process.env.DATABASE_MIGRATION_URL;
 
 const cleanups: Array<() => Promise<unknown>> = [];
 try {
