@@ -27,8 +27,10 @@ import { createTestUser } from "@/test/support/test-users";
 import { withSmtpCapture } from "@/test/support/use-smtp-capture";
 
 // A provider configured from the environment alone whose token endpoint is the local server
-// below. The environment is read once, on first use: set before any hook runs.
-const STUB_PORT = 3203;
+// below. The environment is read once, on first use: set before any hook runs. Its port sits
+// beside the test app's (APP_URL + 3, so 3203 by default), which moves with E2E_PORT_BASE: two
+// runs on one machine do not meet there.
+const STUB_PORT = Number(new URL(process.env.APP_URL ?? "http://localhost:3200").port) + 3;
 const STUB = `http://127.0.0.1:${STUB_PORT}`;
 Object.assign(process.env, {
   PROVIDER_STUB_BANK_NAME: "Stub Bank",
