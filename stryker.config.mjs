@@ -40,7 +40,7 @@ const config = {
   thresholds: { high: 90, low: 80, break: null },
   tempDirName: ".stryker-tmp",
   // Build output and local data are not needed to run the tests.
-  ignorePatterns: [".next", ".next-*", ".data", ".bench", "test-results", "playwright-report", "blob-report"],
+  ignorePatterns: [".next", ".next-*", ".data", ".bench", ".stryker-tmp-*", "test-results", "playwright-report", "blob-report"],
   cleanTempDir: true,
 };
 
