@@ -14,6 +14,12 @@ describe("a pass to open a run of a recorded view", () => {
     expect(checkRunDetailsPass({ ...forRun, pass, now: new Date(viewedAt + RUN_DETAILS_PASS_HOURS * 3_600_000 + 1) })).toBe("expired");
   });
 
+  it("opens from the moment the view was recorded, not before (a view id from the future does not stretch its hours)", () => {
+    expect(checkRunDetailsPass({ ...forRun, pass, now: new Date(viewedAt) })).toBe("valid");
+    expect(checkRunDetailsPass({ ...forRun, pass, now: new Date(viewedAt - 1) })).toBe("expired");
+    expect(checkRunDetailsPass({ ...forRun, pass, now: new Date(viewedAt - 3_600_000) })).toBe("expired");
+  });
+
   it("opens nothing else: another run, another admin, another view, or an altered pass", () => {
     const now = new Date(viewedAt + 1_000);
     expect(checkRunDetailsPass({ ...forRun, correlationId: "0192f0c5-3c8e-7c4a-9e5b-0a1b2c3d4e61", pass, now })).toBe("forged");

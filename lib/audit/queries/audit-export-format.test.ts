@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { contentDisposition, CSV_HEADER, csvCell, csvLine, exportFilename, ndjsonLine, type ExportRecord } from "./audit-export-format";
+import { checkpointLine, contentDisposition, CSV_HEADER, csvCell, csvLine, exportFilename, exportResponse, ndjsonLine, type ExportRecord } from "./audit-export-format";
 
 const record: ExportRecord = {
   eventId: "0192f0c5-3c8e-7c4a-9e5b-0a1b2c3d4e5f",
@@ -85,8 +85,36 @@ describe("the export's file name", () => {
     expect(exportFilename({ outcome: "attempted", from: "2026-10-01" }, "csv", at)).toContain("_no-outcome_2026-10-01_to_now_");
   });
 
+  it("names one run's export by its correlation id, the start of a range alone, and cleans up a provider or user", () => {
+    expect(exportFilename({ correlation: "0192f0c5-3c8e-7c4a-9e5b-0a1b2c3d4e60" }, "ndjson", at)).toBe(
+      "ledgerlink-audit_all-workflows_run-0192f0c5_all-time_exported-20261127T1004Z.ndjson",
+    );
+    expect(exportFilename({ to: "2026-10-31" }, "csv", at)).toContain("_start_to_2026-10-31_");
+    expect(exportFilename({ provider: "--Acme  Bank!!--" }, "csv", at)).toContain("_acme-bank_");
+    expect(exportFilename({ user: "Ada.Lovelace+x@Example.COM" }, "csv", at)).toContain("_user-ada.lovelace-x-at-example.com_");
+    // The stamp is to the minute whatever the milliseconds.
+    expect(exportFilename({}, "csv", new Date("2026-11-27T10:04:00.000Z"))).toContain("_exported-20261127T1004Z.csv");
+  });
+
   it("goes into an attachment header safely", () => {
     expect(contentDisposition("ledgerlink-audit_all.csv")).toBe(`attachment; filename="ledgerlink-audit_all.csv"; filename*=UTF-8''ledgerlink-audit_all.csv`);
     expect(contentDisposition('a"b\\c.csv')).toContain('filename="a_b_c.csv"');
+    // A character outside printable ASCII keeps its place as "_" in the plain name, and itself in the RFC 5987 one.
+    expect(contentDisposition("caf\u00e9.csv")).toBe(`attachment; filename="caf_.csv"; filename*=UTF-8''caf%C3%A9.csv`);
+  });
+
+  it("is a download that is never cached or sniffed", () => {
+    const response = exportResponse(new ReadableStream(), "ndjson", "x.ndjson");
+    expect(Object.fromEntries(response.headers)).toEqual({
+      "content-type": "application/x-ndjson; charset=utf-8",
+      "content-disposition": contentDisposition("x.ndjson"),
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    });
+  });
+
+  it("ends an NDJSON export with its checkpoint, in a fixed key order", () => {
+    const line = checkpointLine({ type: "checkpoint", seq: 9, hash: "ab", at: "2026-11-27T10:04:00.000Z", keyId: "k1", signature: "sig", scope: "full" });
+    expect(line).toBe('{"type":"checkpoint","seq":9,"hash":"ab","at":"2026-11-27T10:04:00.000Z","keyId":"k1","signature":"sig","scope":"full"}\n');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { dateBounds, filtersToSearchParams, hasFilters, hrefWith, parseAuditFilters } from "./audit-filters";
-import { cursorTimestamp, decodeCursor, encodeCursor } from "./audit-cursor";
+import { cursorTimestamp, decodeCursor, encodeCursor, isCursorParam } from "./audit-cursor";
 
 describe("the timeline's filters in the URL", () => {
   it("read every filter, normalised, and ignore empty fields", () => {
@@ -54,6 +54,24 @@ describe("the timeline's filters in the URL", () => {
   });
 });
 
+describe("date filters", () => {
+  it("refuse year 0000, which Postgres does not have, and keep year 0001", () => {
+    expect(parseAuditFilters({ from: "0000-06-01" })).toEqual({ filters: {}, ignored: ["from"] });
+    expect(parseAuditFilters({ from: "0001-06-01" })).toEqual({ filters: { from: "0001-06-01" }, ignored: [] });
+  });
+
+  it("swap a backwards range only when both ends are given and the first is later", () => {
+    expect(parseAuditFilters({ from: "2026-10-01", to: "2026-10-01" }).filters).toEqual({ from: "2026-10-01", to: "2026-10-01" });
+    expect(parseAuditFilters({ from: "2026-10-31" }).filters).toEqual({ from: "2026-10-31" });
+    expect(parseAuditFilters({ to: "2026-10-01" }).filters).toEqual({ to: "2026-10-01" });
+  });
+
+  it("links leave out empty extras, and keep the path alone when there is no query", () => {
+    expect(hrefWith("/admin/audit", {}, { older: undefined, tz: "" })).toBe("/admin/audit");
+    expect(hrefWith("/admin/audit", {}, { tz: "utc" })).toBe("/admin/audit?tz=utc");
+  });
+});
+
 describe("keyset cursors", () => {
   it("round-trip (occurred_at in microseconds, seq) through an opaque URL-safe string", () => {
     const cursor = { occurredUs: "1795735861768123", seq: 9_007_199_254_740 };
@@ -68,6 +86,28 @@ describe("keyset cursors", () => {
     for (const bad of [undefined, null, "", "x", "!!!", Buffer.from("v2.1.2").toString("base64url"), Buffer.from("v1.1e5.2").toString("base64url"), Buffer.from("v1.1.2.3").toString("base64url"), "a".repeat(200)]) {
       expect(decodeCursor(bad)).toBeNull();
     }
+  });
+
+  it("refuse a cursor of ours with anything around it, and one longer than 80 characters", () => {
+    const ours = encodeCursor({ occurredUs: "1795735861768123", seq: 42 });
+    for (const bad of [`!${ours}`, `${ours}!`, `${ours}.`, ` ${ours}`]) expect(decodeCursor(bad), bad).toBeNull();
+    // Base64url of "v1.<digits>.<digits>" whose length is over 80: well formed, still refused.
+    const long = encodeCursor({ occurredUs: "1".repeat(20), seq: 1 }) + "A".repeat(60);
+    expect(long.length).toBeGreaterThan(80);
+    expect(decodeCursor(long)).toBeNull();
+  });
+
+  it("read leading zeros as the same instant", () => {
+    const padded = Buffer.from("v1.0001795735861768123.7").toString("base64url");
+    expect(decodeCursor(padded)).toEqual({ occurredUs: "1795735861768123", seq: 7 });
+    expect(decodeCursor(Buffer.from("v1.000.7").toString("base64url"))).toEqual({ occurredUs: "0", seq: 7 });
+  });
+
+  it("as a page parameter: absent is fine, ours is fine, anything else is a bad address", () => {
+    expect(isCursorParam(undefined)).toBe(true);
+    expect(isCursorParam(encodeCursor({ occurredUs: "1795735861768123", seq: 1 }))).toBe(true);
+    expect(isCursorParam("")).toBe(false);
+    expect(isCursorParam("not-a-cursor")).toBe(false);
   });
 
   it("refuse an instant past year 9999, which would overflow the Date the query is built from", () => {
