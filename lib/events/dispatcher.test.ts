@@ -1,6 +1,7 @@
 import pino from "pino";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
+import { crashAt, SimulatedCrash } from "@/lib/crash-point";
 import { setLoggerForTesting } from "@/test/support/swap-singletons";
 import { sampleEvents } from "@/test/support/sample-events";
 import { createDispatcher, type HandlerRunRecord, type OutboxUpdate, type RunStore } from "./dispatcher";
@@ -267,5 +268,45 @@ describe("the dispatcher's bookkeeping, precisely", () => {
     });
     await dispatcher.dispatch(succeeded);
     expect(saved[0]!.runs[0]).toMatchObject({ status: "retrying", lastError: "Error: handler threw a nullish value" });
+  });
+
+  it("stops dead at the crash point after the audit handler, as a killed process would: audit ran, email did not, nothing recorded", async () => {
+    const logging = handler("logging", ALL, async () => {});
+    const audit = handler("audit", ALL, async () => {});
+    const email = handler("email", ALL, async () => {});
+    const { store, saved } = memoryStore();
+    const dispatcher = createDispatcher({ handlers: [logging, audit, email], store });
+    const undo = crashAt("events:after-audit-handler");
+    try {
+      await expect(dispatcher.dispatch(succeeded)).rejects.toBeInstanceOf(SimulatedCrash);
+    } finally {
+      undo();
+    }
+    expect([logging.calls, audit.calls, email.calls].map((calls) => calls.length)).toEqual([1, 1, 0]);
+    expect(saved).toEqual([]);
+  });
+
+  it("a pass that runs some receivers leaves the others due now, with or without earlier runs on record", async () => {
+    const now = new Date("2026-12-07T12:00:00.000Z");
+    const first = handler("first", ALL, async () => {});
+    const second = handler("second", ALL, async () => {});
+    for (const previousRuns of [undefined, new Map()]) {
+      const { store, saved } = memoryStore();
+      const result = await createDispatcher({ handlers: [first, second], store }).dispatch(succeeded, { only: [first], previousRuns, now: () => now });
+      expect(result).toMatchObject({ processed: false, ran: ["first"], failed: [], recorded: true });
+      expect(saved[0]!.outbox).toEqual({ processedAt: null, deadAt: null, nextAttemptAt: now });
+    }
+  });
+
+  it("leaves no timer behind once a handler finishes within its time limit", async () => {
+    vi.useFakeTimers();
+    try {
+      const quick = handler("quick", ALL, async () => {});
+      const { store } = memoryStore();
+      await createDispatcher({ handlers: [quick], store, handlerTimeoutMs: 60_000 }).dispatch(succeeded);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

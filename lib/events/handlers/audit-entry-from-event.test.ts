@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { sampleEvents } from "@/test/support/sample-events";
+import { createEvent } from "../create-event";
 import { auditEntryFromEvent } from "./audit-entry-from-event";
 import { AUDIT_METADATA_SCHEMAS, parseAuditMetadata } from "../../audit/audit-metadata";
 
@@ -64,5 +65,16 @@ describe("the audit row's actor", () => {
       actorUserId: null,
       userId: "owner-1",
     });
+  });
+});
+
+describe("a disconnection's audit row", () => {
+  const target = { userId: "owner-1", providerId: "acme-bank", providerSlug: "acme-bank", connectionId: "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b" };
+
+  it("says what became of the grant at the bank when the event says it, and carries no such key when it does not", () => {
+    const revoked = auditEntryFromEvent(createEvent("ProviderDisconnectionSucceeded", { ...target, revocationOutcome: "revoked" }), { providerName: "Acme Bank", recordedAt });
+    expect(revoked.metadata).toStrictEqual({ providerName: "Acme Bank", requestId: null, revocationOutcome: "revoked" });
+    const silent = auditEntryFromEvent(createEvent("ProviderDisconnectionSucceeded", target), { providerName: "Acme Bank", recordedAt });
+    expect(silent.metadata).toStrictEqual({ providerName: "Acme Bank", requestId: null });
   });
 });

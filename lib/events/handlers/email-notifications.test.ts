@@ -49,6 +49,14 @@ describe("email notifications", () => {
     expect(text).toContain("https://ledgerlink.example/activity");
   });
 
+  it("renders what the email handler sends: HTML and text of the same message", async () => {
+    const notification = notificationFor(createEvent("ProviderDisconnectionSucceeded", connection, request))!;
+    const { html, text } = await notification.render();
+    expect(text).toContain("Acme Bank disconnected");
+    expect(html).toMatch(/^<!DOCTYPE html/i);
+    expect(html).toContain("Acme Bank disconnected");
+  });
+
   it("reconnect needed: only when the user must act, with the reason and the reconnect link", async () => {
     const expired = createEvent("ProviderTokenRefreshFailed", { ...connection, reason: "refresh_token_expired", needsUserAction: true }, {
       occurredAt: request.occurredAt,
