@@ -14,10 +14,16 @@
  *      the development mailbox and its preview, nothing configured)
  * Ends with one line counting every test: "total: N passed, N failed".
  *
+ * Two lanes run side by side, so both cores are at work (one stage alone leaves one mostly
+ * idle): the database lane (stages 1–4, one after another: they share the integration tests'
+ * fixed app and Sandbox Bank ports) and the browser lane (stages 5–6, on ports of their own).
+ * Each output line is prefixed with its lane's name.
+ *
  * With E2E_PORT_BASE set (two runs on one machine), the integration tests' app and Sandbox
  * Bank origins move to E2E_PORT_BASE+40 and +41 too.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
@@ -43,16 +49,31 @@ interface Counts {
   skipped: number;
 }
 const totals: Counts = { passed: 0, failed: 0, skipped: 0 };
-const stages: string[] = [];
 
-function run(name: string, command: string[], env: Record<string, string>, report: string, count: (file: string) => Counts) {
+type Lane = "db" | "browser";
+const laneStages: Record<Lane, string[]> = { db: [], browser: [] };
+
+/** Runs `command`, each line of its output prefixed with the lane's name; resolves with its exit code. */
+function spawnInLane(lane: Lane, command: string[], env: Record<string, string> = {}): Promise<number | null> {
+  const prefix = `${lane.padEnd(7)}│ `;
+  const child = spawn(command[0]!, command.slice(1), { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+  const pipeLines = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) =>
+    new Promise<void>((resolve) => createInterface({ input: stream }).on("line", (line) => out.write(`${prefix}${line}\n`)).on("close", resolve));
+  const output = Promise.all([pipeLines(child.stdout, process.stdout), pipeLines(child.stderr, process.stderr)]);
+  return new Promise((resolve) => {
+    child.on("error", () => resolve(null));
+    child.on("close", (code) => void output.then(() => resolve(code)));
+  });
+}
+
+async function run(lane: Lane, name: string, command: string[], env: Record<string, string>, report: string, count: (file: string) => Counts): Promise<boolean> {
   const started = performance.now();
-  console.log(`\n▶ ${name}`);
-  const result = spawnSync(command[0]!, command.slice(1), { stdio: "inherit", env: { ...process.env, ...env } });
-  let counts: Counts = { passed: 0, failed: result.status === 0 ? 0 : 1, skipped: 0 };
+  console.log(`\n${lane.padEnd(7)}│ ▶ ${name}`);
+  const status = await spawnInLane(lane, command, env);
+  let counts: Counts = { passed: 0, failed: status === 0 ? 0 : 1, skipped: 0 };
   try {
     counts = count(report);
-    if (result.status !== 0 && counts.failed === 0) counts.failed = 1; // a crash outside any test
+    if (status !== 0 && counts.failed === 0) counts.failed = 1; // a crash outside any test
   } catch {
     // no report: the runner died before writing it; counted as one failure above
   }
@@ -60,17 +81,17 @@ function run(name: string, command: string[], env: Record<string, string>, repor
   totals.failed += counts.failed;
   totals.skipped += counts.skipped;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  stages.push(`${result.status === 0 ? "✓" : "✗"} ${name}: ${counts.passed} passed, ${counts.failed} failed (${seconds} s)`);
-  return result.status === 0;
+  laneStages[lane].push(`${status === 0 ? "✓" : "✗"} ${name}: ${counts.passed} passed, ${counts.failed} failed (${seconds} s)`);
+  return status === 0;
 }
 
 /** A problem outside any test runner (a server that did not start): one failure, or a skip line outside CI. */
-function problem(message: string, { skippable = false } = {}): boolean {
+function problem(lines: string[], message: string, { skippable = false } = {}): boolean {
   if (skippable && !inCi) {
-    stages.push(`⚠ skipped: ${message}`);
+    lines.push(`⚠ skipped: ${message}`);
     return true;
   }
-  stages.push(`✗ ${message}`);
+  lines.push(`✗ ${message}`);
   totals.failed += 1;
   return false;
 }
@@ -95,6 +116,7 @@ function playwrightCounts(file: string): Counts {
 function vitest(project: string, label: string, file: string, env: Record<string, string> = {}) {
   const report = path.join(reportDir, `vitest-${file}.json`);
   return run(
+    "db",
     label,
     ["npx", "vitest", "run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
     env,
@@ -126,21 +148,21 @@ async function withFreshDatabase<T>(serverUrl: string, suffix: string, body: (ur
 async function integrationThroughPgBouncer(serverUrl: string): Promise<boolean> {
   const name = "integration tests (PostgreSQL through PgBouncer, transaction mode)";
   const binary = findPgBouncer();
-  if (!binary) return problem(`pgbouncer is not installed: ${name} did not run (Debian: apt-get install pgbouncer)`, { skippable: true });
+  if (!binary) return problem(laneStages.db, `pgbouncer is not installed: ${name} did not run (Debian: apt-get install pgbouncer)`, { skippable: true });
   return withFreshDatabase(serverUrl, "pooled", async (directUrl) => {
-    const migrated = spawnSync("npx", ["tsx", "scripts/db-migrate.ts"], { stdio: "inherit", env: { ...process.env, DATABASE_URL: directUrl } });
-    if (migrated.status !== 0) return problem(`${name}: the migrations on the direct URL failed`);
+    const migrated = await spawnInLane("db", ["npx", "tsx", "scripts/db-migrate.ts"], { DATABASE_URL: directUrl });
+    if (migrated !== 0) return problem(laneStages.db, `${name}: the migrations on the direct URL failed`);
     let bouncer;
     try {
       bouncer = await startPgBouncer(binary, serverUrl);
     } catch (error) {
-      return problem(`${name}: ${(error as Error).message}`);
+      return problem(laneStages.db, `${name}: ${(error as Error).message}`);
     }
     try {
       const pooledUrl = new URL(bouncer.url);
       pooledUrl.pathname = new URL(directUrl).pathname;
       pooledUrl.searchParams.set("pgbouncer", "true");
-      return vitest("integration", name, "integration-pgbouncer", { DATABASE_URL: pooledUrl.toString(), DATABASE_MIGRATION_URL: directUrl });
+      return await vitest("integration", name, "integration-pgbouncer", { DATABASE_URL: pooledUrl.toString(), DATABASE_MIGRATION_URL: directUrl });
     } finally {
       await bouncer.stop();
     }
@@ -151,62 +173,79 @@ async function integrationThroughPgBouncer(serverUrl: string): Promise<boolean> 
  * The end-to-end build is a production build: each function's traced files must stay
  * within 8 MB and carry no development-only package (scripts/trace-sizes.ts).
  */
-function productionTraces(): boolean {
+async function productionTraces(): Promise<boolean> {
   const { e2eEnv } = e2eSettings;
-  if (!existsSync(path.join(e2eEnv.NEXT_DIST_DIR, "server"))) return problem(`production traces: no build in ${e2eEnv.NEXT_DIST_DIR} (the end-to-end stage did not build)`);
+  const lines = laneStages.browser;
+  if (!existsSync(path.join(e2eEnv.NEXT_DIST_DIR, "server"))) return problem(lines, `production traces: no build in ${e2eEnv.NEXT_DIST_DIR} (the end-to-end stage did not build)`);
   const started = performance.now();
-  const result = spawnSync("npx", ["tsx", "scripts/trace-sizes.ts", "--next", "--dir", e2eEnv.NEXT_DIST_DIR, "--top", "1", "--packages", "5"], { stdio: "inherit" });
+  const status = await spawnInLane("browser", ["npx", "tsx", "scripts/trace-sizes.ts", "--next", "--dir", e2eEnv.NEXT_DIST_DIR, "--top", "1", "--packages", "5"]);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  if (result.status === 0) {
-    stages.push(`✓ production traces (${e2eEnv.NEXT_DIST_DIR}): every function within 8 MB, no development-only package (${seconds} s)`);
+  if (status === 0) {
+    lines.push(`✓ production traces (${e2eEnv.NEXT_DIST_DIR}): every function within 8 MB, no development-only package (${seconds} s)`);
     return true;
   }
-  return problem(`production traces (${e2eEnv.NEXT_DIST_DIR}): a function is over 8 MB or carries a development-only package (npm run build:traces)`);
+  return problem(lines, `production traces (${e2eEnv.NEXT_DIST_DIR}): a function is over 8 MB or carries a development-only package (npm run build:traces)`);
 }
 
-let ok = vitest("unit", "unit tests", "unit");
-ok = vitest("integration", "integration tests (PGlite)", "integration-pglite", { DATABASE_URL: "" }) && ok;
-
+const setup: string[] = [];
 let server: TestPostgres | undefined;
 try {
   server = await provideTestPostgres(process.env.TEST_DATABASE_URL);
-  stages.push(`• PostgreSQL: ${server.source}`);
-} catch (error) {
-  ok = problem(`no PostgreSQL for the PostgreSQL, PgBouncer and end-to-end stages: ${(error as Error).message}`) && ok;
-}
-
-if (server) {
+  setup.push(`• PostgreSQL: ${server.source}`);
   // The end-to-end suite (e2e/support/e2e-env.ts) reads the server from here too.
   process.env.TEST_DATABASE_URL = server.url;
-  try {
-    ok = (await withFreshDatabase(server.url, "direct", async (url) => vitest("integration", "integration tests (PostgreSQL)", "integration-postgres", { DATABASE_URL: url }))) && ok;
-    ok = (await integrationThroughPgBouncer(server.url)) && ok;
-    const report = path.join(reportDir, "playwright.json");
-    ok =
-      run("end-to-end tests (Chromium)", ["npx", "playwright", "test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_FILE: report }, report, playwrightCounts) &&
-      ok;
-    ok = productionTraces() && ok;
-  } catch (error) {
-    ok = problem(`the PostgreSQL stages stopped: ${(error as Error).message}`) && ok;
-  } finally {
-    await server.stop();
-  }
+} catch (error) {
+  problem(setup, `no PostgreSQL for the PostgreSQL, PgBouncer and end-to-end stages: ${(error as Error).message}`);
 }
 
-// `npm run dev` as a newcomer runs it (next dev, PGlite, dev mailbox, nothing configured): sign
-// in through the mailbox's preview, under the same security headers as every page.
-{
+/** Stages 1–4: unit, then the integration tests on PGlite, on PostgreSQL, and through PgBouncer. */
+async function databaseLane(): Promise<boolean> {
+  let ok = await vitest("unit", "unit tests", "unit");
+  ok = (await vitest("integration", "integration tests (PGlite)", "integration-pglite", { DATABASE_URL: "" })) && ok;
+  if (!server) return false;
+  const serverUrl = server.url;
+  try {
+    ok = (await withFreshDatabase(serverUrl, "direct", (url) => vitest("integration", "integration tests (PostgreSQL)", "integration-postgres", { DATABASE_URL: url }))) && ok;
+    ok = (await integrationThroughPgBouncer(serverUrl)) && ok;
+  } catch (error) {
+    ok = problem(laneStages.db, `the PostgreSQL stages stopped: ${(error as Error).message}`) && ok;
+  }
+  return ok;
+}
+
+/** Stages 5–6: the end-to-end tests and their build's traces, then `npm run dev` in Chromium. */
+async function browserLane(): Promise<boolean> {
+  let ok = true;
+  if (server) {
+    const report = path.join(reportDir, "playwright.json");
+    ok = await run("browser", "end-to-end tests (Chromium)", ["npx", "playwright", "test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_FILE: report }, report, playwrightCounts);
+    ok = (await productionTraces()) && ok;
+  }
+  // `npm run dev` as a newcomer runs it (next dev, PGlite, dev mailbox, nothing configured): sign
+  // in through the mailbox's preview, under the same security headers as every page.
   const report = path.join(reportDir, "playwright-dev.json");
   ok =
-    run(
+    (await run(
+      "browser",
       "end-to-end test of npm run dev (Chromium)",
       ["npx", "playwright", "test", "-c", "playwright.dev.config.ts", "--reporter=list,json"],
       { PLAYWRIGHT_JSON_OUTPUT_FILE: report },
       report,
       playwrightCounts,
-    ) && ok;
+    )) && ok;
+  return ok;
 }
 
-console.log(`\n${stages.join("\n")}`);
+const started = performance.now();
+let lanes: boolean[];
+try {
+  lanes = await Promise.all([databaseLane(), browserLane()]);
+} finally {
+  await server?.stop();
+}
+const ok = setup.every((line) => !line.startsWith("✗")) && lanes.every(Boolean);
+
+console.log(`\n${[...setup, ...laneStages.db, ...laneStages.browser].join("\n")}`);
+console.log(`wall time: ${((performance.now() - started) / 1000).toFixed(1)} s (the two lanes side by side)`);
 console.log(`total: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`);
 process.exit(ok && totals.failed === 0 ? 0 : 1);
