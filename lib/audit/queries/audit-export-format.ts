@@ -131,7 +131,8 @@ export function exportFilename(filters: AuditFilters, format: ExportFormat, now 
   if (filters.user) parts.push(`user-${slugPart(filters.user)}`);
   if (filters.correlation) parts.push(`run-${filters.correlation.slice(0, 8)}`);
   parts.push(filters.from || filters.to ? `${filters.from ?? "start"}_to_${filters.to ?? "now"}` : "all-time");
-  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z").slice(0, 13) + "Z";
+  // "2026-11-27T10:04:59.999Z" → "20261127T1004Z": to the minute.
+  const stamp = `${now.toISOString().replace(/[-:]/g, "").slice(0, 13)}Z`;
   parts.push(`exported-${stamp}`);
   return `${parts.join("_")}.${format}`;
 }
