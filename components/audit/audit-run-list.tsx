@@ -33,7 +33,7 @@ export function AuditRunList({
 }
 
 /** One run's row as it is shown: labels, times in `timeZone`, and who, where and from what device. */
-export function runRowView(run: AuditRun, repeats: number, timeZone: string): RunRowView {
+function runRowView(run: AuditRun, repeats: number, timeZone: string): RunRowView {
   const at = run.endedAt ?? run.startedAt;
   const when = formatAuditTime(at, timeZone);
   const workflow = WORKFLOW_LABELS[run.workflow] ?? run.workflow;
