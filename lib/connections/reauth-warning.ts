@@ -28,6 +28,7 @@ export async function sendReauthWarnings(now = new Date(), limit = 500, deadline
 
   let sent = 0;
   for (const connection of due) {
+    // Stryker disable next-line EqualityOperator: `>=` differs only in the very instant of the deadline.
     if (performance.now() > deadline) break;
     const expiresAt = connection.expiresAt!;
     const name = providerName(connection.providerSlug);

@@ -33,5 +33,6 @@ export async function refreshNow({ userId, connectionId }: { userId: string; con
     ]);
     throw new ExpectedError("rate_limited", "You have refreshed several times in a short while. Please wait a few minutes.");
   }
+  // Stryker disable next-line StringLiteral: lockConnection waits for any value but "skip"; an empty string waits too.
   return refreshConnection({ connectionId, lock: "wait", force: true });
 }

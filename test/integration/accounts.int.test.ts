@@ -22,6 +22,7 @@ import { findCredentialLeaks, collectEventArtifacts } from "@/test/support/crede
 import { collectAccountArtifacts } from "@/test/support/credential-scan-accounts";
 import { connectionRow } from "@/test/support/connection-rows";
 import { withLogCapture } from "@/test/support/log-capture";
+import { whileConnectionHeld } from "@/test/support/row-lock";
 import { connectAtSandboxBank, uniqueLogin, withSandboxBank } from "@/test/support/sandbox-bank";
 import { createTestUser } from "@/test/support/test-users";
 import { withSmtpCapture } from "@/test/support/use-smtp-capture";
@@ -85,28 +86,10 @@ const counts = async (login: string) => {
 };
 
 /**
- * Runs `work` while another transaction holds the connection's row (FOR NO KEY UPDATE: it
- * blocks refreshConnection's FOR UPDATE, not the account_reads foreign-key check), so every
- * read in `work` reaches the refresh before any refresh can finish — "at once" for certain.
+ * Runs `work` while another transaction holds the connection's row, so every read in `work`
+ * reaches the refresh before any refresh can finish — "at once" for certain.
  */
-async function whileRowHeld<T>(connectionId: string, work: () => Promise<T>): Promise<T> {
-  const db = await getDb();
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let locked!: () => void;
-  const isLocked = new Promise<void>((resolve) => (locked = resolve));
-  const holder = db.transaction(async (tx) => {
-    await tx.execute(sql`select 1 from provider_connections where id = ${connectionId} for no key update`);
-    locked();
-    await released;
-  });
-  await isLocked;
-  const running = work();
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
-  release();
-  await holder;
-  return running;
-}
+const whileRowHeld = async <T>(connectionId: string, work: () => Promise<T>): Promise<T> => (await whileConnectionHeld(connectionId, work)).result;
 
 describe("reading accounts", () => {
   test("the read after a connect stores masked numbers and balances, with the just-issued token", async () => {

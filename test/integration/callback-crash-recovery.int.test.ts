@@ -11,7 +11,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import { closeAbandonedConnects } from "@/lib/connections/close-abandoned-connects";
 import { completeConnect } from "@/lib/connections/complete-connect";
 import { disconnectConnection } from "@/lib/connections/disconnect";
-import { hashState } from "@/lib/connections/oauth-state";
+import { hashState, keepPendingGrant, OAUTH_STATE_TTL_SECONDS, saveOAuthState } from "@/lib/connections/oauth-state";
 import { refreshConnection } from "@/lib/connections/refresh-connection";
 import { startConnect } from "@/lib/connections/start-connect";
 import { crashAt, type CrashPointName } from "@/lib/crash-point";
@@ -25,6 +25,7 @@ import { openPendingGrant } from "@/lib/providers/token-vault";
 import { runWithRequestContext } from "@/lib/request-context";
 import { connectionRow } from "@/test/support/connection-rows";
 import { withLogCapture } from "@/test/support/log-capture";
+import { whileLocked } from "@/test/support/row-lock";
 import { uniqueLogin, withSandboxBank } from "@/test/support/sandbox-bank";
 import { createTestUser } from "@/test/support/test-users";
 import { withSmtpCapture } from "@/test/support/use-smtp-capture";
@@ -99,7 +100,8 @@ describe("a callback that dies before its outcome is closed by the sweep", () =>
     expect((await connectionRow(flow.connectionId)).status).toBe("pending");
 
     await closeAbandonedConnects(new Date(Date.now() + ELEVEN_MINUTES));
-    expect((await connectionRow(flow.connectionId)).status).toBe("failed");
+    // Claimed and never finished: the callback died, which is not the user's doing.
+    expect(await connectionRow(flow.connectionId)).toMatchObject({ status: "failed", statusReason: "provider_unavailable" });
     expect(await auditActions(flow.correlationId)).toEqual(["provider_connection_attempted", "provider_connection_failed"]);
     expect(await outboxTypes(flow.correlationId)).toEqual(["ProviderConnectionAttempted", "ProviderConnectionFailed"]);
     const closedAgain = await closeAbandonedConnects(new Date(Date.now() + ELEVEN_MINUTES));
@@ -113,6 +115,8 @@ describe("a callback that dies before its outcome is closed by the sweep", () =>
         (error: { code?: string }) => error.code,
       );
       expect(["provider_revoked", "refresh_token_expired"]).toContain(refused);
+      const line = logs.lines.find((l) => l.connectionId === flow.connectionId && l.msg === "abandoned connect: the grant its callback obtained was revoked");
+      expect(line?.revocation).toBe("revoked");
     }
   });
 
@@ -232,5 +236,122 @@ describe("someone else's state, a disconnect in flight, a stale pending row", ()
       .from(auditLogs)
       .where(and(eq(auditLogs.userId, user.id), eq(auditLogs.action, "provider_connection_failed")));
     expect(failed).toHaveLength(1);
+  });
+});
+
+describe("the sweep of abandoned connect flows", () => {
+  const later = () => new Date(Date.now() + ELEVEN_MINUTES);
+  const REVOKED_LINE = "abandoned connect: the grant its callback obtained was revoked";
+  /** Every flow earlier tests left behind is closed first, so the counts below are this test's own. */
+  const drain = () => closeAbandonedConnects(later(), 10_000);
+  const failedRows = async (userId: string) =>
+    (await getDb()).select().from(auditLogs).where(and(eq(auditLogs.userId, userId), eq(auditLogs.action, "provider_connection_failed")));
+
+  test("a flow that never came back (the tab was closed) ends user_cancelled on its own run; the sweep counts what it closed and holds to its limit", async () => {
+    await drain();
+    const user = await createTestUser();
+    const flows = [await startAndConsent(user.id, uniqueLogin("gone")), await startAndConsent(user.id, uniqueLogin("gone"))];
+
+    logs.clear();
+    const passAt = later();
+
+    expect(await closeAbandonedConnects(new Date())).toBe(0); // still within their lifetime
+    expect(await closeAbandonedConnects(passAt, 1)).toBe(1);
+    expect(await closeAbandonedConnects(passAt, 1)).toBe(1);
+    expect(await closeAbandonedConnects(passAt, 1)).toBe(0);
+
+    for (const flow of flows) {
+      expect(await connectionRow(flow.connectionId)).toMatchObject({ status: "failed", statusReason: "user_cancelled" });
+      expect(await auditActions(flow.correlationId)).toEqual(["provider_connection_attempted", "provider_connection_failed"]);
+    }
+    const outcomes = await failedRows(user.id);
+    expect(outcomes.map((r) => [r.reason, r.occurredAt])).toEqual([
+      ["user_cancelled", passAt],
+      ["user_cancelled", passAt],
+    ]);
+    // No grant was obtained, so nothing was revoked.
+    expect(logs.lines.filter((l) => l.msg === REVOKED_LINE)).toEqual([]);
+  });
+
+  test("a grant kept for a provider no longer configured cannot be revoked: the sweep says so and still closes the flow", async () => {
+    await drain();
+    const user = await createTestUser();
+    const db = await getDb();
+    const state = `state-${crypto.randomUUID()}`;
+    const connectionId = crypto.randomUUID();
+    await saveOAuthState(db, {
+      state,
+      codeVerifier: "verifier",
+      userId: user.id,
+      providerSlug: "closed-bank",
+      connectionId,
+      alias: "closed",
+      correlationId: crypto.randomUUID(),
+    });
+    await keepPendingGrant(db, hashState(state), { field: "refresh_token", token: "grant-of-a-closed-bank" });
+    logs.clear();
+
+    expect(await closeAbandonedConnects(later())).toBe(1);
+    expect(logs.lines.filter((l) => l.msg === REVOKED_LINE)).toEqual([expect.objectContaining({ connectionId, revocation: "unsupported" })]);
+    expect(await db.select().from(oauthStates).where(eq(oauthStates.connectionId, connectionId))).toEqual([]);
+  });
+
+  test("a pending row is an orphan only while pending, with no state, and strictly past the state's lifetime", async () => {
+    await drain();
+    const db = await getDb();
+    const now = new Date(Date.now() - 60_000); // a pass dated a minute ago: its events carry that time, not the clock's
+    const cutoff = new Date(now.getTime() - OAUTH_STATE_TTL_SECONDS * 1000);
+    const row = async (label: string, status: "pending" | "failed", updatedAt: Date) => {
+      const user = await createTestUser();
+      const id = crypto.randomUUID();
+      await db.insert(providerConnections).values({ id, userId: user.id, providerSlug: "sandbox-bank", alias: label, status, createdAt: updatedAt, updatedAt });
+      return { userId: user.id, id };
+    };
+    const orphan = await row("orphan", "pending", new Date(cutoff.getTime() - 1));
+    const onTheCutoff = await row("on the cutoff", "pending", cutoff);
+    const notPending = await row("failed long ago", "failed", new Date(cutoff.getTime() - 60_000));
+    const withState = await row("its state lives", "pending", new Date(cutoff.getTime() - 60_000));
+    await saveOAuthState(db, {
+      state: `state-${crypto.randomUUID()}`,
+      codeVerifier: "verifier",
+      userId: withState.userId,
+      providerSlug: "sandbox-bank",
+      connectionId: withState.id,
+      alias: "its state lives",
+      correlationId: crypto.randomUUID(),
+      now,
+    });
+
+    expect(await closeAbandonedConnects(now)).toBe(1);
+
+    expect(await connectionRow(orphan.id)).toMatchObject({ status: "failed", statusReason: "user_cancelled" });
+    const [outcome] = await failedRows(orphan.userId);
+    expect(outcome).toMatchObject({ reason: "user_cancelled", connectionId: null, occurredAt: now });
+    expect(outcome!.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+    for (const kept of [onTheCutoff, withState]) expect((await connectionRow(kept.id)).status).toBe("pending");
+    for (const left of [onTheCutoff, notPending, withState]) expect(await failedRows(left.userId)).toEqual([]);
+    await db.delete(oauthStates).where(eq(oauthStates.connectionId, withState.id));
+  });
+
+  // Row locks need a second connection: PostgreSQL only (PGlite runs one transaction at a time).
+  test.skipIf(!process.env.DATABASE_URL)("rows another pass holds are skipped, not waited for: an expired state, and an orphaned pending row", async () => {
+    await drain();
+    const user = await createTestUser();
+    const flow = await startAndConsent(user.id, uniqueLogin("held"));
+    const stateHeld = await whileLocked(sql`select 1 from oauth_states where state_hash = ${flow.stateHash} for update`, () => closeAbandonedConnects(later()), {
+      holdMs: 5_000,
+    });
+    expect(stateHeld).toEqual({ result: 0, finishedWhileHeld: true });
+    expect((await connectionRow(flow.connectionId)).status).toBe("pending");
+    expect(await closeAbandonedConnects(later())).toBe(1); // let go, it is closed
+
+    const db = await getDb();
+    const id = crypto.randomUUID();
+    const old = new Date(Date.now() - 30 * 60_000);
+    await db.insert(providerConnections).values({ id, userId: user.id, providerSlug: "sandbox-bank", alias: "held orphan", status: "pending", createdAt: old, updatedAt: old });
+    const rowHeld = await whileLocked(sql`select 1 from provider_connections where id = ${id} for update`, () => closeAbandonedConnects(new Date()), { holdMs: 5_000 });
+    expect(rowHeld).toEqual({ result: 0, finishedWhileHeld: true });
+    expect((await connectionRow(id)).status).toBe("pending");
+    expect(await closeAbandonedConnects(new Date())).toBe(1);
   });
 });

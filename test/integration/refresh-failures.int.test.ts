@@ -22,6 +22,7 @@ import { providerConnections } from "@/lib/db/schema";
 import type { TokenEndpointMode } from "@/lib/providers/sandbox-bank/state";
 import { openConnectionToken } from "@/lib/providers/token-vault";
 import { connectionRow, refreshAuditTrail } from "@/test/support/connection-rows";
+import { whileConnectionHeld } from "@/test/support/row-lock";
 import { connectAtSandboxBank, uniqueLogin, withSandboxBank } from "@/test/support/sandbox-bank";
 import { createTestUser } from "@/test/support/test-users";
 import { withSmtpCapture } from "@/test/support/use-smtp-capture";
@@ -252,5 +253,72 @@ describe("getFreshAccessToken", () => {
     expect(after.lastRefreshedAt).toBeInstanceOf(Date);
     expect(token).not.toBe(oldAccessToken);
     expect(token).toBe(openConnectionToken(connectionId, "access_token", after.accessTokenEnc!));
+  });
+
+  test("hands out a token that is not due as it is, without asking the bank", async () => {
+    const login = uniqueLogin("rory");
+    const user = await createTestUser();
+    const connectionId = await connectAtSandboxBank({ userId: user.id, login }); // an access token that lives an hour
+    const row = await connectionRow(connectionId);
+
+    expect(await getFreshAccessToken({ userId: user.id, connectionId })).toBe(openConnectionToken(connectionId, "access_token", row.accessTokenEnc!));
+    expect(await refreshCount(login)).toBe(0);
+  });
+
+  test("refuses someone else's connection, one that is not active, and one without a token, without asking the bank", async () => {
+    const { login, user, connectionId } = await activeConnection("sol");
+    const stranger = await createTestUser();
+    const db = await getDb();
+    const refused = { name: "ExpectedError", code: "connection_unusable", message: "That connection needs to be reconnected before it can be used." };
+
+    await expect(getFreshAccessToken({ userId: stranger.id, connectionId })).rejects.toMatchObject(refused);
+    await db.update(providerConnections).set({ status: "expired" }).where(eq(providerConnections.id, connectionId));
+    await expect(getFreshAccessToken({ userId: user.id, connectionId })).rejects.toMatchObject(refused);
+    await db.update(providerConnections).set({ status: "active", accessTokenEnc: null }).where(eq(providerConnections.id, connectionId));
+    await expect(getFreshAccessToken({ userId: user.id, connectionId })).rejects.toMatchObject(refused);
+    expect(await refreshCount(login)).toBe(0);
+  });
+
+  test("a due token whose grant the bank revoked is refused after the refresh", async () => {
+    const { login, user, connectionId } = await activeConnection("tam");
+    await bank.control().revokeAccount(login);
+
+    await expect(getFreshAccessToken({ userId: user.id, connectionId })).rejects.toMatchObject({
+      code: "connection_unusable",
+      message: "The provider did not renew access. Please try again or reconnect.",
+    });
+    expect(await connectionRow(connectionId)).toMatchObject({ status: "revoked", accessTokenEnc: null });
+  });
+
+  // Row locks need a second connection: PostgreSQL only (PGlite runs one transaction at a time).
+  test.skipIf(!process.env.DATABASE_URL)("two calls at once with an expired token both wait for the one refresh and get its token", async () => {
+    const { login, user, connectionId } = await activeConnection("vel");
+    await (await getDb()).update(providerConnections).set({ accessTokenExpiresAt: new Date(Date.now() - SECOND) }).where(eq(providerConnections.id, connectionId));
+
+    const { result: tokens, finishedWhileHeld } = await whileConnectionHeld(connectionId, () =>
+      Promise.all([1, 2].map(() => getFreshAccessToken({ userId: user.id, connectionId }))),
+    );
+
+    expect(finishedWhileHeld).toBe(false);
+    expect(tokens[1]).toBe(tokens[0]);
+    expect(tokens[0]).toBe(openConnectionToken(connectionId, "access_token", (await connectionRow(connectionId)).accessTokenEnc!));
+    expect(await refreshCount(login)).toBe(1);
+  });
+
+  test("a due token the bank cannot renew just now is handed out while it lasts, and refused once it has expired", async () => {
+    const { login, user, connectionId } = await activeConnection("uli");
+    const before = await connectionRow(connectionId);
+    await bank.control().setAccount(login, { tokenEndpoint: "unavailable" });
+
+    expect(await getFreshAccessToken({ userId: user.id, connectionId })).toBe(openConnectionToken(connectionId, "access_token", before.accessTokenEnc!));
+    expect(await refreshCount(login)).toBe(1);
+    expect(await connectionRow(connectionId)).toMatchObject({ status: "active", accessTokenEnc: before.accessTokenEnc });
+
+    const db = await getDb();
+    await db.update(providerConnections).set({ accessTokenExpiresAt: new Date(Date.now() - SECOND) }).where(eq(providerConnections.id, connectionId));
+    await expect(getFreshAccessToken({ userId: user.id, connectionId })).rejects.toMatchObject({
+      code: "connection_unusable",
+      message: "The provider did not renew access. Please try again or reconnect.",
+    });
   });
 });

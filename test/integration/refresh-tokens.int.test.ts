@@ -8,13 +8,16 @@ import { describe, expect, test } from "vitest";
 import { GET as cronRoute } from "@/app/api/cron/refresh-tokens/route";
 import { getFreshAccessToken } from "@/lib/connections/get-fresh-access-token";
 import { refreshConnection } from "@/lib/connections/refresh-connection";
+import { MANUAL_REFRESH_RATE_LIMIT, refreshNow } from "@/lib/connections/refresh-now";
 import { runRefreshSweep, type RefreshTiming } from "@/lib/connections/refresh-sweep";
 import { getDb } from "@/lib/db/client";
-import { providerConnections } from "@/lib/db/schema";
+import { auditLogs, providerConnections } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
 import type { Outcome } from "@/lib/providers/sandbox-bank/pages";
 import { openConnectionToken } from "@/lib/providers/token-vault";
+import { runWithRequestContext } from "@/lib/request-context";
 import { connectionRow, refreshAuditTrail } from "@/test/support/connection-rows";
+import { whileConnectionHeld } from "@/test/support/row-lock";
 import { connectAtSandboxBank, uniqueLogin, withSandboxBank } from "@/test/support/sandbox-bank";
 import { createTestUser } from "@/test/support/test-users";
 import { withSmtpCapture } from "@/test/support/use-smtp-capture";
@@ -224,5 +227,71 @@ describe("sweeps share the work", () => {
     const db = await getDb();
     expect(await db.select({ id: providerConnections.id }).from(providerConnections).where(isNotNull(providerConnections.refreshLeaseUntil))).toEqual([]);
     expect((await bank.control().stats()).tokenRequests.byAccount[login]?.refreshToken ?? 0).toBe(0);
+  });
+});
+
+describe("refresh now (the owner's button)", () => {
+  const asUser = <T>(userId: string, fn: () => Promise<T>) => runWithRequestContext({ actor: { type: "user", userId } }, fn);
+  const tokenRequests = async (login: string) => (await bank.control().stats()).tokenRequests.byAccount[login]?.refreshToken ?? 0;
+
+  test("refreshes its owner's active connection even when it is not due", async () => {
+    const login = uniqueLogin("vic");
+    const { userId, connectionId } = await dueConnection(login, "approve"); // an hour left: not due
+    const before = await connectionRow(connectionId);
+
+    const outcome = await asUser(userId, () => refreshNow({ userId, connectionId }));
+
+    expect(outcome).toMatchObject({ status: "refreshed", connectionId });
+    expect(await tokenRequests(login)).toBe(1);
+    expect((await connectionRow(connectionId)).accessTokenEnc).not.toBe(before.accessTokenEnc);
+  });
+
+  test("refuses someone else's connection and one that is not active, without asking the bank", async () => {
+    const login = uniqueLogin("wen");
+    const { userId, connectionId } = await dueConnection(login, "approve");
+    const stranger = await createTestUser();
+    const notFound = { name: "ExpectedError", code: "connection_not_found", message: "Only an active connection can be refreshed." };
+
+    await expect(asUser(stranger.id, () => refreshNow({ userId: stranger.id, connectionId }))).rejects.toMatchObject(notFound);
+    await (await getDb()).update(providerConnections).set({ status: "expired" }).where(eq(providerConnections.id, connectionId));
+    await expect(asUser(userId, () => refreshNow({ userId, connectionId }))).rejects.toMatchObject(notFound);
+    expect(await tokenRequests(login)).toBe(0);
+  });
+
+  // Row locks need a second connection: PostgreSQL only (PGlite runs one transaction at a time).
+  test.skipIf(!process.env.DATABASE_URL)("a press while a refresh holds the row waits for it, then refreshes", async () => {
+    const login = uniqueLogin("zed");
+    const { userId, connectionId } = await dueConnection(login, "approve");
+
+    const { result, finishedWhileHeld } = await whileConnectionHeld(connectionId, () => asUser(userId, () => refreshNow({ userId, connectionId })));
+
+    expect(finishedWhileHeld).toBe(false);
+    expect(result).toMatchObject({ status: "refreshed" });
+    expect(await tokenRequests(login)).toBe(1);
+  });
+
+  test(`after ${MANUAL_REFRESH_RATE_LIMIT.limit} presses in the window, the next is refused without asking the bank`, async () => {
+    const login = uniqueLogin("xan");
+    const { userId, connectionId } = await dueConnection(login, "approve");
+    for (let press = 0; press < MANUAL_REFRESH_RATE_LIMIT.limit; press += 1) {
+      expect(await asUser(userId, () => refreshNow({ userId, connectionId }))).toMatchObject({ status: "refreshed" });
+    }
+
+    await expect(asUser(userId, () => refreshNow({ userId, connectionId }))).rejects.toMatchObject({
+      code: "rate_limited",
+      message: "You have refreshed several times in a short while. Please wait a few minutes.",
+    });
+    expect(await tokenRequests(login)).toBe(MANUAL_REFRESH_RATE_LIMIT.limit);
+    expect((await refreshAuditTrail(connectionId)).at(-1)).toEqual(["failed", "rate_limited", false]);
+    // The refused press is one run: its attempt and its failure share a correlation id.
+    const rows = await (await getDb()).select().from(auditLogs).where(eq(auditLogs.connectionId, connectionId)).orderBy(auditLogs.seq);
+    const [attempt, refusal] = rows.slice(-2);
+    expect([attempt!.action, refusal!.action]).toEqual(["provider_token_refresh_attempted", "provider_token_refresh_failed"]);
+    expect(attempt!.correlationId).toBe(refusal!.correlationId);
+
+    // The limit is the user's own: someone else's presses are still answered.
+    const other = uniqueLogin("yul");
+    const theirs = await dueConnection(other, "approve");
+    expect(await asUser(theirs.userId, () => refreshNow(theirs))).toMatchObject({ status: "refreshed" });
   });
 });
