@@ -262,6 +262,9 @@ describe("getFreshAccessToken", () => {
     const row = await connectionRow(connectionId);
 
     expect(await getFreshAccessToken({ userId: user.id, connectionId })).toBe(openConnectionToken(connectionId, "access_token", row.accessTokenEnc!));
+    // A token the provider gave no lifetime is never due, and never expired.
+    await (await getDb()).update(providerConnections).set({ accessTokenExpiresAt: null }).where(eq(providerConnections.id, connectionId));
+    expect(await getFreshAccessToken({ userId: user.id, connectionId })).toBe(openConnectionToken(connectionId, "access_token", row.accessTokenEnc!));
     expect(await refreshCount(login)).toBe(0);
   });
 
@@ -303,6 +306,17 @@ describe("getFreshAccessToken", () => {
     expect(tokens[1]).toBe(tokens[0]);
     expect(tokens[0]).toBe(openConnectionToken(connectionId, "access_token", (await connectionRow(connectionId)).accessTokenEnc!));
     expect(await refreshCount(login)).toBe(1);
+  });
+
+  test.skipIf(!process.env.DATABASE_URL)("a token that is not due is handed out at once, even while a refresh holds the row", async () => {
+    const login = uniqueLogin("wim");
+    const user = await createTestUser();
+    const connectionId = await connectAtSandboxBank({ userId: user.id, login }); // an access token that lives an hour
+
+    const { result, finishedWhileHeld } = await whileConnectionHeld(connectionId, () => getFreshAccessToken({ userId: user.id, connectionId }), { holdMs: 5_000 });
+
+    expect(finishedWhileHeld).toBe(true);
+    expect(result).toBe(openConnectionToken(connectionId, "access_token", (await connectionRow(connectionId)).accessTokenEnc!));
   });
 
   test("a due token the bank cannot renew just now is handed out while it lasts, and refused once it has expired", async () => {
