@@ -3,7 +3,7 @@
  * Sandbox Bank over HTTP, the real event pipeline (outbox, audit, email over SMTP).
  */
 import { and, eq, sql } from "drizzle-orm";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 
 import { completeConnect } from "@/lib/connections/complete-connect";
 import { disconnectConnection } from "@/lib/connections/disconnect";
@@ -22,6 +22,19 @@ import { withLogCapture } from "@/test/support/log-capture";
 import { uniqueLogin, withSandboxBank } from "@/test/support/sandbox-bank";
 import { createTestUser } from "@/test/support/test-users";
 import { withSmtpCapture } from "@/test/support/use-smtp-capture";
+
+// A second provider, configured from the environment alone (read once, on first use: set before
+// any hook runs), so a reconnect can name the wrong one. Nothing here ever reaches its endpoints.
+Object.assign(process.env, {
+  PROVIDER_OTHER_BANK_NAME: "Other Bank",
+  PROVIDER_OTHER_BANK_AUTHORIZATION_URL: "http://127.0.0.1:9/auth",
+  PROVIDER_OTHER_BANK_TOKEN_URL: "http://127.0.0.1:9/token",
+  PROVIDER_OTHER_BANK_CLIENT_ID: "other-client",
+  PROVIDER_OTHER_BANK_CLIENT_SECRET: "other-secret-value",
+});
+afterAll(() => {
+  for (const name of Object.keys(process.env)) if (name.startsWith("PROVIDER_OTHER_BANK_")) delete process.env[name];
+});
 
 const smtp = withSmtpCapture();
 const logs = withLogCapture();
@@ -176,15 +189,60 @@ describe("connect", () => {
     for (let i = 0; i < 5; i += 1) {
       await asUser(user.id, () => startConnect({ userId: user.id, providerSlug: "sandbox-bank", alias: `Try ${i}` }));
     }
-    await expect(asUser(user.id, () => startConnect({ userId: user.id, providerSlug: "sandbox-bank", alias: "Try 6" }))).rejects.toMatchObject({
-      code: "rate_limited",
-    });
+    const refusal = await asUser(user.id, () => startConnect({ userId: user.id, providerSlug: "sandbox-bank", alias: "Try 6" })).catch((error: unknown) => error);
+    expect(refusal).toMatchObject({ code: "rate_limited" });
+    // The window is fixed (lib/rate-limit.ts), so the wait left is 1 to 10 minutes, said in whole minutes.
+    const [, minutes, unit] = /^You have started several connections in a short time\. Please try again in (\d+) (minutes?)\.$/.exec((refusal as Error).message) ?? [];
+    expect(Number(minutes)).toBeGreaterThanOrEqual(1);
+    expect(Number(minutes)).toBeLessThanOrEqual(10);
+    expect(unit).toBe(Number(minutes) === 1 ? "minute" : "minutes");
     const db = await getDb();
     const failures = await db
       .select()
       .from(auditLogs)
       .where(and(eq(auditLogs.userId, user.id), eq(auditLogs.reason, "rate_limited")));
     expect(failures).toHaveLength(1);
+    // The refused attempt is one run: its Attempted row shares the failure's correlation id.
+    expect((await auditFor(failures[0]!.correlationId)).map((r) => r.action)).toEqual(["provider_connection_attempted", "provider_connection_failed"]);
+  });
+
+  test("an unknown provider is refused before anything is written", async () => {
+    const user = await createTestUser();
+    await expect(asUser(user.id, () => startConnect({ userId: user.id, providerSlug: "no-such-bank" }))).rejects.toMatchObject({
+      code: "unknown_provider",
+      message: "That provider is not available.",
+    });
+    expect(await (await getDb()).select().from(auditLogs).where(eq(auditLogs.userId, user.id))).toEqual([]);
+  });
+
+  test("a flow started again under the same name, or under the default one, reuses its abandoned pending row", async () => {
+    const user = await createTestUser();
+    const start = (alias?: string) => asUser(user.id, () => startConnect({ userId: user.id, providerSlug: "sandbox-bank", alias }));
+    await start("Joint");
+    await start("joint");
+    await start();
+    await start();
+    const rows = await (await getDb()).select().from(providerConnections).where(eq(providerConnections.userId, user.id)).orderBy(providerConnections.alias);
+    expect(rows.map((r) => [r.alias, r.status])).toEqual([
+      ["Joint", "pending"],
+      ["Sandbox Bank", "pending"],
+    ]);
+  });
+
+  test("reconnecting is refused for someone else's connection, for another provider, and for one that needs nothing", async () => {
+    const user = await createTestUser();
+    const stranger = await createTestUser();
+    const { result } = await connect(user.id, { login: uniqueLogin("eve") });
+    if (!result.ok) throw new Error("connect failed");
+    const db = await getDb();
+    const refused = { code: "connection_not_found", message: "That connection cannot be reconnected." };
+    const reconnect = (userId: string, providerSlug: string) => asUser(userId, () => startConnect({ userId, providerSlug, connectionId: result.connectionId }));
+
+    await expect(reconnect(user.id, "sandbox-bank")).rejects.toMatchObject(refused); // active: nothing to reconnect
+    await db.update(providerConnections).set({ status: "expired" }).where(eq(providerConnections.id, result.connectionId));
+    await expect(reconnect(stranger.id, "sandbox-bank")).rejects.toMatchObject(refused);
+    await expect(reconnect(user.id, "other-bank")).rejects.toMatchObject(refused);
+    await expect(reconnect(user.id, "sandbox-bank")).resolves.toMatchObject({ authorizationUrl: expect.any(String) });
   });
 
   test("several connections to one provider are told apart by alias; a taken alias is refused", async () => {
@@ -197,6 +255,7 @@ describe("connect", () => {
     expect(rows.map((r) => r.alias)).toEqual(["Sandbox Bank", "Sandbox Bank 2"]);
     await expect(asUser(user.id, () => startConnect({ userId: user.id, providerSlug: "sandbox-bank", alias: "sandbox bank" }))).rejects.toMatchObject({
       code: "alias_taken",
+      message: "You already have a Sandbox Bank connection called “Sandbox Bank”.",
     });
   });
 });

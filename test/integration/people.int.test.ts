@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
 
 import { renameConnection } from "@/lib/connections/rename-connection";
@@ -16,6 +16,7 @@ import { ACCOUNT_DELETED_ERROR, deleteAccount } from "@/lib/people/delete-accoun
 import { deletedEmail } from "@/lib/people/deleted-address";
 import { saveTimeZone } from "@/lib/people/save-time-zone";
 import { retryAllFailed, retryEmail } from "@/lib/operations/retry-work";
+import { whileLocked } from "@/test/support/row-lock";
 import { createTestUser } from "@/test/support/test-users";
 import { withSmtpCapture } from "@/test/support/use-smtp-capture";
 
@@ -54,6 +55,34 @@ describe("rename a connection", () => {
     const live = await insertConnection(user.id, "New");
     expect(await renameConnection({ userId: user.id, connectionId: live, alias: "Old" })).toEqual({ ok: true, alias: "Old" });
     expect(await renameConnection({ userId: stranger.id, connectionId: live, alias: "Mine" })).toMatchObject({ ok: false, field: "connection" });
+  });
+
+  test("a disconnected connection cannot be renamed; a connection can take its own name in another case", async () => {
+    const user = await createTestUser();
+    const gone = await insertConnection(user.id, "Closed", "disconnected");
+    const live = await insertConnection(user.id, "Brokerage");
+    expect(await renameConnection({ userId: user.id, connectionId: gone, alias: "Reopened" })).toEqual({
+      ok: false,
+      field: "connection",
+      message: "That connection was not found.",
+    });
+    expect(await renameConnection({ userId: user.id, connectionId: live, alias: "BROKERAGE" })).toEqual({ ok: true, alias: "BROKERAGE" });
+  });
+
+  // Needs a second transaction holding the name: PostgreSQL only (PGlite runs one at a time).
+  test.skipIf(!process.env.DATABASE_URL)("a name another rename takes between the check and the write is refused as taken, not as an error", async () => {
+    const user = await createTestUser();
+    const first = await insertConnection(user.id, "First");
+    const second = await insertConnection(user.id, "Second");
+    // The other rename has written "Joint" and not committed: the check cannot see it; the unique index waits for it.
+    const { result, finishedWhileHeld } = await whileLocked(sql`update provider_connections set alias = 'Joint' where id = ${first}`, () =>
+      renameConnection({ userId: user.id, connectionId: second, alias: "Joint" }),
+    );
+    expect(finishedWhileHeld).toBe(false);
+    expect(result).toEqual({ ok: false, field: "alias", message: "You already have a connection with this name at this provider." });
+    const db = await getDb();
+    const aliases = await db.select({ alias: providerConnections.alias }).from(providerConnections).where(eq(providerConnections.userId, user.id)).orderBy(providerConnections.alias);
+    expect(aliases.map((r) => r.alias)).toEqual(["Joint", "Second"]);
   });
 });
 
