@@ -31,9 +31,14 @@ Object.assign(process.env, {
   PROVIDER_OTHER_BANK_TOKEN_URL: "http://127.0.0.1:9/token",
   PROVIDER_OTHER_BANK_CLIENT_ID: "other-client",
   PROVIDER_OTHER_BANK_CLIENT_SECRET: "other-secret-value",
+  // And one whose discovery finds nobody at its issuer (a closed port).
+  PROVIDER_DOWN_BANK_NAME: "Down Bank",
+  PROVIDER_DOWN_BANK_ISSUER: "http://127.0.0.1:9",
+  PROVIDER_DOWN_BANK_CLIENT_ID: "down-client",
+  PROVIDER_DOWN_BANK_CLIENT_SECRET: "down-secret-value",
 });
 afterAll(() => {
-  for (const name of Object.keys(process.env)) if (name.startsWith("PROVIDER_OTHER_BANK_")) delete process.env[name];
+  for (const name of Object.keys(process.env)) if (/^PROVIDER_(OTHER|DOWN)_BANK_/.test(name)) delete process.env[name];
 });
 
 const smtp = withSmtpCapture();
@@ -213,6 +218,20 @@ describe("connect", () => {
       message: "That provider is not available.",
     });
     expect(await (await getDb()).select().from(auditLogs).where(eq(auditLogs.userId, user.id))).toEqual([]);
+  });
+
+  test("a provider that cannot be reached ends the run provider_unavailable at once, with no pending row", async () => {
+    const user = await createTestUser();
+    const refusal = await asUser(user.id, () => startConnect({ userId: user.id, providerSlug: "down-bank" })).catch((error: unknown) => error);
+    expect(refusal).toMatchObject({ name: "ExpectedError", code: "provider_unavailable" });
+    const db = await getDb();
+    const rows = await db.select().from(auditLogs).where(eq(auditLogs.userId, user.id)).orderBy(auditLogs.seq);
+    expect(rows.map((r) => [r.action, r.reason, r.providerSlug])).toEqual([
+      ["provider_connection_attempted", null, "down-bank"],
+      ["provider_connection_failed", "provider_unavailable", "down-bank"],
+    ]);
+    expect(rows[1]!.correlationId).toBe(rows[0]!.correlationId);
+    expect(await db.select().from(providerConnections).where(eq(providerConnections.userId, user.id))).toEqual([]);
   });
 
   test("a flow started again under the same name, or under the default one, reuses its abandoned pending row", async () => {
