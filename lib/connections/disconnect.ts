@@ -45,25 +45,25 @@ export async function disconnectConnection({ userId, connectionId }: { userId: s
     return { ok: false, reason };
   };
 
-  let revocation: RevocationOutcome = "no_credentials";
+  let revocation: RevocationOutcome | null;
   try {
-    const done = await withEvents(async (tx, emit) => {
+    revocation = await withEvents(async (tx, emit) => {
       // Revoke what the row holds under its lock, so a refresh cannot rotate the refresh
       // token between our read and the revocation (we would revoke a dead one).
       const locked = await findOwnedConnection({ db: tx, userId, connectionId, forUpdate: true });
-      if (!locked || locked.status === "disconnected") return false; // a concurrent disconnect won
-      revocation = await revokeAtProvider(locked);
-      await wipeAndDisconnect(tx, { row: locked, revocation, now: new Date() });
+      if (!locked || locked.status === "disconnected") return null; // a concurrent disconnect won
+      const outcome = await revokeAtProvider(locked);
+      await wipeAndDisconnect(tx, { row: locked, revocation: outcome, now: new Date() });
       // The outcome travels in the event, so the audit row's metadata records it.
-      emit(createEvent("ProviderDisconnectionSucceeded", { ...base, revocationOutcome: revocation }, { correlationId }));
-      return true;
+      emit(createEvent("ProviderDisconnectionSucceeded", { ...base, revocationOutcome: outcome }, { correlationId }));
+      return outcome;
     });
-    if (!done) return fail("connection_not_found");
   } catch (error) {
     if (isSimulatedCrash(error)) throw error; // a crash test's kill is not a database error
     getLogger().error({ err: error, connectionId }, "disconnect failed in the database");
     return fail("database_error");
   }
+  if (!revocation) return fail("connection_not_found");
   return { ok: true, connectionId, providerSlug, revocation };
 }
 

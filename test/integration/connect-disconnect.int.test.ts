@@ -14,7 +14,7 @@ import { auditLogs, oauthStates, providerConnections } from "@/lib/db/schema";
 import { getEnv } from "@/lib/env";
 import type { Outcome } from "@/lib/providers/sandbox-bank/pages";
 import { authorizeInSandboxBank } from "@/lib/providers/sandbox-bank/consent-driver";
-import { openCodeVerifier, openConnectionToken } from "@/lib/providers/token-vault";
+import { openCodeVerifier, openConnectionToken, sealConnectionToken } from "@/lib/providers/token-vault";
 import { runWithRequestContext } from "@/lib/request-context";
 import { collectEventArtifacts, findCredentialLeaks } from "@/test/support/credential-scan";
 import { connectionRow } from "@/test/support/connection-rows";
@@ -321,5 +321,58 @@ describe("disconnect", () => {
       ["attempted", null, "unknown"],
       ["failed", "connection_not_found", "unknown"],
     ]);
+  });
+
+  test("a connection already disconnected gets connection_not_found and keeps its record", async () => {
+    const user = await createTestUser();
+    const { result } = await connect(user.id, { login: uniqueLogin("gil") });
+    if (!result.ok) throw new Error("connect failed");
+    const disconnect = () => asUser(user.id, () => disconnectConnection({ userId: user.id, connectionId: result.connectionId }));
+    expect(await disconnect()).toMatchObject({ ok: true, revocation: "revoked" });
+    const after = await connectionRow(result.connectionId);
+
+    expect(await disconnect()).toEqual({ ok: false, reason: "connection_not_found" });
+    expect(await connectionRow(result.connectionId)).toEqual(after);
+  });
+
+  /** An active row of `providerSlug` holding `tokens` as given (sealed or not), inserted as is. */
+  async function activeRow(userId: string, providerSlug: string, tokens: { accessTokenEnc?: string | null; refreshTokenEnc?: string | null }) {
+    const id = crypto.randomUUID();
+    await (await getDb()).insert(providerConnections).values({ id, userId, providerSlug, alias: `row ${id.slice(0, 4)}`, status: "active", ...tokens });
+    return id;
+  }
+
+  test("what cannot be revoked is said in the outcome, and the connection is disconnected all the same", async () => {
+    const user = await createTestUser();
+    const disconnect = (connectionId: string) => asUser(user.id, () => disconnectConnection({ userId: user.id, connectionId }));
+    const sealedFor = (id: string) => ({ refreshTokenEnc: sealConnectionToken(id, "refresh_token", "refresh-of-a-closed-bank") });
+
+    // A provider no longer configured: nobody to ask.
+    const closedId = crypto.randomUUID();
+    await (await getDb()).insert(providerConnections).values({ id: closedId, userId: user.id, providerSlug: "closed-bank", alias: "closed", status: "active", ...sealedFor(closedId) });
+    expect(await disconnect(closedId)).toMatchObject({ ok: true, revocation: "unsupported" });
+
+    // Nothing held: nothing to revoke.
+    const empty = await activeRow(user.id, "sandbox-bank", {});
+    expect(await disconnect(empty)).toMatchObject({ ok: true, revocation: "no_credentials" });
+
+    // A credential that cannot be opened (a key gone, say): the revocation fails, the disconnect does not.
+    logs.clear();
+    const unreadable = await activeRow(user.id, "sandbox-bank", { refreshTokenEnc: "not-a-sealed-value" });
+    expect(await disconnect(unreadable)).toMatchObject({ ok: true, revocation: "failed" });
+    expect(logs.lines.filter((l) => l.msg === "token revocation failed; disconnecting anyway").map((l) => l.connectionId)).toEqual([unreadable]);
+
+    for (const id of [closedId, empty, unreadable]) {
+      expect(await connectionRow(id)).toMatchObject({ status: "disconnected", accessTokenEnc: null, refreshTokenEnc: null });
+    }
+  });
+
+  test("with only an access token, that token is the one revoked", async () => {
+    const user = await createTestUser();
+    const { result } = await connect(user.id, { login: uniqueLogin("hana") });
+    if (!result.ok) throw new Error("connect failed");
+    await (await getDb()).update(providerConnections).set({ refreshTokenEnc: null }).where(eq(providerConnections.id, result.connectionId));
+
+    expect(await asUser(user.id, () => disconnectConnection({ userId: user.id, connectionId: result.connectionId }))).toMatchObject({ ok: true, revocation: "revoked" });
   });
 });
