@@ -333,6 +333,12 @@ describe("disconnect", () => {
 
     expect(await disconnect()).toEqual({ ok: false, reason: "connection_not_found" });
     expect(await connectionRow(result.connectionId)).toEqual(after);
+    // As for an id that is not theirs: an id no longer live names no provider.
+    const audit = await (await getDb()).select().from(auditLogs).where(and(eq(auditLogs.userId, user.id), eq(auditLogs.workflow, "disconnect"))).orderBy(auditLogs.seq);
+    expect(audit.slice(-2).map((a) => [a.outcome, a.reason, a.providerSlug])).toEqual([
+      ["attempted", null, "unknown"],
+      ["failed", "connection_not_found", "unknown"],
+    ]);
   });
 
   /** An active row of `providerSlug` holding `tokens` as given (sealed or not), inserted as is. */
