@@ -24,7 +24,8 @@ export async function getFreshAccessToken({ userId, connectionId }: { userId: st
     throw new ExpectedError("connection_unusable", "That connection needs to be reconnected before it can be used.");
   }
   let usable: HoldingToken | null = connection;
-  // Not due: no refresh, so no wait for the row lock behind a refresh under way elsewhere.
+  // Only a due token is refreshed: one that is not due is handed out at once, without waiting
+  // for the row lock of a refresh under way elsewhere.
   if (isRefreshDue(connection)) {
     // Stryker disable next-line StringLiteral: lockConnection waits for any value but "skip"; an empty string waits too.
     await refreshConnection({ connectionId, lock: "wait", seenDueAt });
