@@ -3,7 +3,9 @@
  * Mutation testing on the core (issue 12): `npm run test:mutation`.
  * Not part of `npm test` — it reruns the covering tests once per mutant, which takes
  * minutes to hours. Run it before merging changes to the modules listed in `mutate`;
- * narrow it to one module with `npm run test:mutation -- --mutate 'lib/events/**\/*.ts'`.
+ * narrow it to one module with
+ * `npm run test:mutation -- --mutate 'lib/events/**\/*.ts,!**\/*.test.ts'` (the list replaces `mutate`
+ * below, exclusion included).
  *
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
