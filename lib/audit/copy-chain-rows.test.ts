@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { BinaryCopyReader } from "../db/binary-copy-reader";
-import { bytesAre, CHAIN_COLUMNS, ChainRowHasher, chainCopyStatement, HASH_COLUMN, PREV_HASH_COLUMN, SEQ_COLUMN, seqAt } from "./copy-chain-rows";
+import { bytesAre, CHAIN_COLUMNS, ChainRowHasher, chainCopyStatement, HASH_COLUMN, PREV_HASH_COLUMN, sameBytes, SEQ_COLUMN, seqAt } from "./copy-chain-rows";
 import { computeAuditHash, GENESIS_HASH, HASHED_FIELDS, type HashedContent } from "./offline-verifier.mjs";
 import { binaryCopyOutput, jsonbText, type CopyValue } from "@/test/support/copy-output";
 
@@ -138,6 +138,21 @@ describe("the COPY rows hash exactly what computeAuditHash hashes", () => {
     const bytes = Buffer.from("xxé😀yy");
     expect(bytesAre(bytes, 2, bytes.length - 2, "é😀")).toBe(true);
     expect(bytesAre(bytes, 2, bytes.length - 2, "e😀")).toBe(false);
+    // As many bytes as the text has UTF-16 units, but not its UTF-8: a byte 0xE9 alone is not "é".
+    expect(bytesAre(Buffer.from([0xe9]), 0, 1, "é")).toBe(false);
+    expect(bytesAre(Buffer.from("é"), 0, 2, "é")).toBe(true);
+  });
+
+  it("compares two ranges of one buffer byte by byte", () => {
+    const bytes = Buffer.from("abcXabcYab");
+    expect(sameBytes(bytes, 0, 3, 4, 7)).toBe(true); // "abc" and "abc"
+    expect(sameBytes(bytes, 0, 0, 5, 5)).toBe(true); // two empty ranges
+    expect(sameBytes(bytes, 0, 4, 4, 8)).toBe(false); // "abcX" and "abcY": the last byte differs
+    expect(sameBytes(bytes, 1, 3, 4, 6)).toBe(false); // "bc" and "ab": the first byte differs
+    expect(sameBytes(bytes, 0, 2, 8, 10)).toBe(true); // "ab" and "ab", at the end
+    expect(sameBytes(bytes, 8, 10, 0, 2)).toBe(true); // the same, the later range first
+    expect(sameBytes(bytes, 0, 3, 8, 10)).toBe(false); // "abc" and "ab": lengths differ
+    expect(sameBytes(bytes, 8, 10, 0, 3)).toBe(false); // "ab" and "abc"
   });
 
   it("writes COPY statements only with integers", () => {

@@ -13,10 +13,12 @@ import { recordAuditAccess } from "@/lib/audit/record-audit-access";
 import { parseAuditFilters } from "@/lib/audit/queries/audit-filters";
 import { countRunsPerDay } from "@/lib/audit/queries/count-runs-per-day";
 import { exportAuditRecords, auditExportStream } from "@/lib/audit/queries/export-audit-log";
+import { listAuditProviders } from "@/lib/audit/queries/list-audit-providers";
 import { listAuditRuns, type RunPage } from "@/lib/audit/queries/list-audit-runs";
 import { DOMAIN_WORKFLOWS, resolveRunFilter, type RunFilter } from "@/lib/audit/queries/run-filter";
 import { verifyAuditChain } from "@/lib/audit/verify-chain";
 import { getDb, queryRows } from "@/lib/db/client";
+import { listProviders } from "@/lib/providers/find-provider";
 import { auditLogs } from "@/lib/db/schema";
 import { tamperWithAuditLog } from "@/test/support/audit-tamper";
 import { createTestUser } from "@/test/support/test-users";
@@ -290,5 +292,66 @@ describe("audit access", () => {
     await expect(
       recordAuditAccess({ access: { action: "audit_log_viewed" }, adminId: admin.id, filters: { token: "x" } as never, headers: new Headers() }),
     ).rejects.toThrow();
+  });
+});
+
+describe("the filters the page offers", () => {
+  it("the chart of one outcome counts that outcome only; of attempts, nothing (an attempt has not ended)", async () => {
+    const person = await createTestUser();
+    await run({ userId: person.id, workflow: "refresh", outcome: "succeeded", startedAt: at(60) });
+    await run({ userId: person.id, workflow: "refresh", outcome: "failed", startedAt: at(70), reason: "provider_revoked" });
+    await run({ userId: person.id, workflow: "connect", outcome: "failed", startedAt: at(80), reason: "user_cancelled" });
+    const now = new Date(base + DAY);
+    const chart = (outcome?: RunFilter["outcome"]) => countRunsPerDay({ filter: { userId: person.id, workflows: DOMAIN_WORKFLOWS, outcome }, now });
+    const june1 = async (outcome?: RunFilter["outcome"]) => (await chart(outcome)).days.find((d) => d.day === "2026-06-01");
+
+    expect(await june1()).toEqual({ day: "2026-06-01", succeeded: 1, failed: 2 });
+    expect(await june1("failed")).toEqual({ day: "2026-06-01", succeeded: 0, failed: 2 });
+    expect(await june1("succeeded")).toEqual({ day: "2026-06-01", succeeded: 1, failed: 0 });
+    const attempts = await chart("attempted");
+    expect(attempts.days.length).toBeGreaterThan(0);
+    expect(attempts.days.every((d) => d.succeeded === 0 && d.failed === 0)).toBe(true);
+    expect(attempts.start).toEqual((await chart()).start);
+  });
+
+  it("two workflows of the four are those two: runs and chart", async () => {
+    const person = await createTestUser();
+    await run({ userId: person.id, workflow: "refresh", outcome: "succeeded", startedAt: at(60) });
+    await run({ userId: person.id, workflow: "connect", outcome: "succeeded", startedAt: at(61) });
+    await run({ userId: person.id, workflow: "disconnect", outcome: "succeeded", startedAt: at(62) });
+    const filter: RunFilter = { userId: person.id, workflows: ["connect", "disconnect"] };
+
+    const { runs } = await listAuditRuns({ filter });
+    expect(runs.map((r) => r.workflow)).toEqual(["disconnect", "connect"]);
+    const { days } = await countRunsPerDay({ filter, now: new Date(base + DAY) });
+    expect(days.find((d) => d.day === "2026-06-01")).toMatchObject({ succeeded: 2, failed: 0 });
+  });
+
+  it("providers: every one configured and every one the log names, by name, never the app's own entry", async () => {
+    await run({ userId: other.id, workflow: "connect", outcome: "failed", startedAt: at(3), providerSlug: "gone-bank", providerName: "Gone Bank", reason: "user_cancelled" });
+    await recordAuditAccess({ access: { action: "audit_log_viewed" }, adminId: other.id, filters: {}, headers: new Headers() });
+
+    const providers = await listAuditProviders();
+    const slugs = providers.map((p) => p.slug);
+    for (const configured of listProviders()) expect(providers).toContainEqual({ slug: configured.slug, name: configured.name });
+    expect(providers).toContainEqual({ slug: "acme-bank", name: "acme-bank" }); // named in the log, not configured here
+    expect(providers).toContainEqual({ slug: "gone-bank", name: "gone-bank" });
+    expect(slugs).not.toContain("ledgerlink");
+    expect(new Set(slugs).size).toBe(slugs.length);
+    const names = providers.map((p) => p.name);
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+  });
+
+  it("an access with day filters records the zone those days are in (UTC when none is given)", async () => {
+    const admin = await createTestUser();
+    const { filters } = parseAuditFilters({ from: "2026-06-01", to: "2026-06-02" });
+    const zoned = await recordAuditAccess({ access: { action: "audit_log_viewed" }, adminId: admin.id, filters, timeZone: "Europe/Paris", headers: new Headers() });
+    const utc = await recordAuditAccess({ access: { action: "audit_log_viewed" }, adminId: admin.id, filters, headers: new Headers() });
+    const undated = await recordAuditAccess({ access: { action: "audit_log_viewed" }, adminId: admin.id, filters: {}, timeZone: "Europe/Paris", headers: new Headers() });
+
+    const metadata = async (eventId: string) => (await (await getDb()).select().from(auditLogs).where(eq(auditLogs.eventId, eventId)))[0]!.metadata;
+    expect(await metadata(zoned.eventId)).toEqual({ requestId: expect.any(String), filters: { from: "2026-06-01", to: "2026-06-02" }, timeZone: "Europe/Paris" });
+    expect(await metadata(utc.eventId)).toEqual({ requestId: expect.any(String), filters: { from: "2026-06-01", to: "2026-06-02" }, timeZone: "UTC" });
+    expect(await metadata(undated.eventId)).toEqual({ requestId: expect.any(String), filters: {} });
   });
 });
