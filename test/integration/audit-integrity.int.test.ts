@@ -51,13 +51,52 @@ describe("the chain check on the admin page", () => {
     const [victim] = await db.select().from(auditLogs).where(eq(auditLogs.eventId, more[1]!));
     await tamperWithAuditLog(sql`update audit_logs set ip_address = '198.51.100.66' where seq = ${victim!.seq}`);
     try {
-      expect(await auditChainStatus()).toMatchObject({ ok: false, firstBadSeq: victim!.seq });
+      // The walk continued from the head: the line keeps the last full walk and counts the rows
+      // re-hashed onto it (the two appended before, and the attempt row before the tampered one).
+      expect(await auditChainStatus()).toMatchObject({ ok: false, firstBadSeq: victim!.seq, full: first.full, totalRows: continued.totalRows + 1, appended: null });
     } finally {
       await tamperWithAuditLog(sql`update audit_logs set ip_address = null where seq = ${victim!.seq}`);
     }
     // After fullWalkMs() the walk starts from the first row again.
     const later = await auditChainStatus({ now: new Date(Date.now() + fullWalkMs() + 1) });
     expect(later).toMatchObject({ ok: true, appended: null, full: { rows: later.totalRows } });
+  });
+
+  it("says which rows it re-hashed: the full walk's range, then the appended rows' range, kept across views", async () => {
+    const walkedAt = new Date();
+    const first = await auditChainStatus({ now: walkedAt });
+    if (!first.ok) throw new Error("the chain should verify");
+    const db = await getDb();
+    const [{ lowest } = { lowest: 0 }] = await db.select({ lowest: sql<number>`min(seq)::float8` }).from(auditLogs);
+    expect(first).toMatchObject({ appended: null, full: { rows: first.totalRows, fromSeq: lowest, toSeq: first.head!.seq, at: walkedAt } });
+
+    await someRuns(1);
+    const second = await auditChainStatus({ now: new Date(walkedAt.getTime() + 1_000) });
+    if (!second.ok) throw new Error("the chain should verify");
+    const appendedFrom = first.head!.seq + 1;
+    expect(second).toMatchObject({ full: first.full, totalRows: first.totalRows + 2, appended: { rows: 2, fromSeq: appendedFrom, toSeq: second.head!.seq } });
+
+    // Nothing new: the line still says which rows were appended since the full walk.
+    const third = await auditChainStatus({ now: new Date(walkedAt.getTime() + 2_000) });
+    expect(third).toMatchObject({ full: first.full, totalRows: first.totalRows + 2, appended: { rows: 2, fromSeq: appendedFrom, toSeq: second.head!.seq } });
+    await someRuns(1);
+    const fourth = await auditChainStatus({ now: new Date(walkedAt.getTime() + 3_000) });
+    if (!fourth.ok) throw new Error("the chain should verify");
+    expect(fourth).toMatchObject({ full: first.full, totalRows: first.totalRows + 4, appended: { rows: 4, fromSeq: appendedFrom, toSeq: fourth.head!.seq } });
+  });
+
+  it("trusts a full walk for fullWalkMs() from when it ended, not from before it began", async () => {
+    for (const inTransaction of [false, true]) {
+      forgetAuditChainStatus();
+      const walkedAt = new Date();
+      const view = async (now: Date) =>
+        inTransaction ? (await getDb()).transaction((tx) => auditChainStatus({ now, executor: tx })) : auditChainStatus({ now });
+      const first = await view(walkedAt);
+      expect(first).toMatchObject({ ok: true, appended: null });
+      // Just inside the window, counted from the walk's end (it took some milliseconds): continued.
+      const inside = await view(new Date(walkedAt.getTime() + fullWalkMs() - 1));
+      expect(inside).toMatchObject({ ok: true, full: first.full, appended: { rows: 0 } });
+    }
   });
 
   it("runs one full walk at a time: views that need one while it runs share it", async () => {
