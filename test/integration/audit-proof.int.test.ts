@@ -9,7 +9,7 @@ import { desc, sql } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { auditChainStatus, forgetAuditChainStatus } from "@/lib/audit/chain-status";
-import { createAuditCheckpoint, latestAuditCheckpoint } from "@/lib/audit/checkpoints/create-checkpoint";
+import { checkpointAfterSweep, createAuditCheckpoint, latestAuditCheckpoint } from "@/lib/audit/checkpoints/create-checkpoint";
 import { auditPublicKeys, type SignedCheckpoint } from "@/lib/audit/checkpoints/sign-checkpoint";
 import { verifyExport } from "@/lib/audit/offline-verifier.mjs";
 import { auditExportStream } from "@/lib/audit/queries/export-audit-log";
@@ -18,6 +18,7 @@ import { verifyAuditChain } from "@/lib/audit/verify-chain";
 import { getDb, type Executor, type Transaction } from "@/lib/db/client";
 import { auditCheckpoints, auditLogs } from "@/lib/db/schema";
 import { rehashWholeChain, whileTampered } from "@/test/support/audit-tamper";
+import { captureLogs } from "@/test/support/log-capture";
 import { appendPastRefreshes } from "@/test/support/past-refreshes";
 
 const someRuns = (count: number) => appendPastRefreshes(count, { from: new Date(Date.UTC(2026, 4, 1)) });
@@ -141,5 +142,21 @@ describe("signed checkpoints and exports", () => {
 
   it("says plainly when the app's own role owns the audit table (one DATABASE_URL)", async () => {
     expect(await auditTableRights()).toMatchObject({ owns: true });
+  });
+
+  it("the sweep's checkpoint signs the current head, is stored, and is logged with its reason", async () => {
+    await someRuns(1);
+    const logs = captureLogs();
+    try {
+      const checkpoint = await checkpointAfterSweep();
+      const [head] = await (await getDb()).select({ seq: auditLogs.seq, hash: auditLogs.hash }).from(auditLogs).orderBy(desc(auditLogs.seq)).limit(1);
+      expect(checkpoint).toMatchObject({ seq: head!.seq, hash: head!.hash });
+      expect(await latestAuditCheckpoint()).toEqual(checkpoint);
+      expect(logs.lines).toContainEqual(
+        expect.objectContaining({ msg: "audit checkpoint", reason: "sweep", auditCheckpoint: expect.objectContaining({ type: "checkpoint", seq: head!.seq, hash: head!.hash }) }),
+      );
+    } finally {
+      logs.restore();
+    }
   });
 });

@@ -6,9 +6,12 @@
  */
 import { randomBytes } from "node:crypto";
 
+import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { auditTableRights } from "@/lib/audit/runtime-role";
+import type { Executor } from "@/lib/db/client";
 import { migrateAsOwner, type RuntimeGrants } from "@/lib/db/runtime-grants";
 import { env } from "@/lib/env";
 
@@ -70,6 +73,22 @@ describe.skipIf(!onPostgres)("the runtime role on PostgreSQL (PGlite has no role
     expect(result!.seqs).toHaveLength(1);
     const rows = await app`select event_id from audit_logs where event_id = ${eventId}`;
     expect(rows).toHaveLength(1);
+  });
+
+  it("is what the admin page reports for each role: the runtime role owns nothing and may change nothing", async () => {
+    const asRuntime = drizzle(app) as unknown as Executor;
+    expect(await auditTableRights(asRuntime)).toEqual({ role: runtime, owns: false, superuser: false, canChange: [] });
+    const asOwner = postgres(urlFor(owner), { max: 1, onnotice: () => {} });
+    try {
+      expect(await auditTableRights(drizzle(asOwner) as unknown as Executor)).toEqual({
+        role: owner,
+        owns: true,
+        superuser: false,
+        canChange: ["UPDATE", "DELETE", "TRUNCATE"],
+      });
+    } finally {
+      await asOwner.end();
+    }
   });
 
   it.each([
