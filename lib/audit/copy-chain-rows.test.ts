@@ -140,6 +140,7 @@ describe("the COPY rows hash exactly what computeAuditHash hashes", () => {
     expect(bytesAre(bytes, 2, bytes.length - 2, "e😀")).toBe(false);
     // As many bytes as the text has UTF-16 units, but not its UTF-8: a byte 0xE9 alone is not "é".
     expect(bytesAre(Buffer.from([0xe9]), 0, 1, "é")).toBe(false);
+    expect(bytesAre(Buffer.from([0x80]), 0, 1, "\u0080")).toBe(false); // the first code point past ASCII
     expect(bytesAre(Buffer.from("é"), 0, 2, "é")).toBe(true);
   });
 

@@ -111,8 +111,23 @@ describe("signed checkpoints and exports", () => {
       async (tx) => void (await tx.execute(sql`delete from audit_logs where seq > ${earlier.seq - 2}`)),
       async (tx) => {
         const newest = (await latestAuditCheckpoint(tx))!;
-        const signed = await createAuditCheckpoint({ reason: "sweep", executor: tx });
+        const logs = captureLogs();
+        let signed: SignedCheckpoint;
+        try {
+          signed = await createAuditCheckpoint({ reason: "sweep", executor: tx });
+        } finally {
+          logs.restore();
+        }
         expect(signed.seq).toBe(earlier.seq - 2); // signed and logged (an export's file needs it) ...
+        expect(logs.lines).toEqual([
+          expect.objectContaining({
+            level: 50,
+            msg: "audit checkpoint signed but not stored: the newest stored checkpoint does not hold",
+            reason: "sweep",
+            auditCheckpoint: { type: "checkpoint", ...signed },
+            newestCheckpointBroken: expect.stringContaining(`#${newest.seq}`),
+          }),
+        ]);
         expect(await latestAuditCheckpoint(tx)).toEqual(newest); // ... but not stored
         expect(await auditChainStatus({ executor: tx })).toMatchObject({ ok: false, reason: expect.stringContaining(`#${newest.seq}`) });
       },
