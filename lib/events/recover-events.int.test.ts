@@ -141,3 +141,66 @@ describe("events recorded at the same instant", () => {
     expect(appended.map((row) => row.eventId)).toEqual(ids);
   });
 });
+
+describe("what a pass takes, and what it says it did", () => {
+  const farAhead = () => later(1_000 * HOUR);
+  /** Finishes what earlier tests left, so a pass's summary counts this test's events only. */
+  const drain = () => recoverEvents({ olderThanMs: 0, now: farAhead(), limit: 100_000 });
+
+  it("leaves events younger than olderThanMs to the dispatch still running in their request", async () => {
+    const event = connectedEvent();
+    await recordEvent(await getDb(), event);
+    await recoverEvents({ olderThanMs: 60_000 });
+    expect((await stateOf(event.eventId)).outbox?.processedAt).toBeNull();
+    await recoverEvents({ olderThanMs: 60_000, now: later(61_000) });
+    expect((await stateOf(event.eventId)).outbox?.processedAt).toBeInstanceOf(Date);
+  });
+
+  it("skips a handler given up on (dead) and re-runs only the unfinished ones", async () => {
+    const db = await getDb();
+    const event = connectedEvent();
+    await recordEvent(db, event);
+    await db.insert(eventHandlerRuns).values([
+      { eventId: event.eventId, handler: "audit", status: "dead", attempts: 5, lastError: "Error: down", updatedAt: new Date() },
+      { eventId: event.eventId, handler: "email", status: "retrying", attempts: 1, lastError: "Error: smtp", nextAttemptAt: new Date(), updatedAt: new Date() },
+    ]);
+    const audit = vi.spyOn(auditHandler, "handle");
+    const email = vi.spyOn(emailHandler, "handle");
+    await recoverEvents({ olderThanMs: 0, now: later(HOUR) });
+    expect(audit).not.toHaveBeenCalledWith(expect.objectContaining({ eventId: event.eventId }));
+    expect(email).toHaveBeenCalledWith(expect.objectContaining({ eventId: event.eventId }));
+    expect((await stateOf(event.eventId)).outbox).toMatchObject({ processedAt: null, deadAt: expect.any(Date) });
+  });
+
+  it("counts exactly what it did, logs it, and marks an unreadable row dead", async () => {
+    await drain();
+    logs = captureLogs();
+    expect(await recoverEvents({ olderThanMs: 0, now: farAhead() })).toEqual({ dispatched: 0, handlerRetries: 0, emailRetries: 0, dead: 0, emailsSent: 0 });
+    expect(logs.lines.filter((l) => l.msg === "event recovery pass")).toEqual([]);
+
+    const db = await getDb();
+    for (const event of [connectedEvent(), connectedEvent()]) await recordEvent(db, event);
+    const unreadable = randomUUID();
+    await db.insert(eventOutbox).values({ eventId: unreadable, type: "ProviderConnectionSucceeded", payload: { type: "NotAnEvent" }, createdAt: new Date(Date.now() - HOUR) });
+
+    const summary = await recoverEvents({ olderThanMs: 0, now: farAhead() });
+    // Two events, three handlers each (logging, audit, email); the unreadable row given up.
+    expect(summary).toEqual({ dispatched: 2, handlerRetries: 6, emailRetries: 0, dead: 1, emailsSent: 0 });
+    expect(logs.lines.filter((l) => l.msg === "event recovery pass")).toEqual([expect.objectContaining(summary)]);
+    expect(logs.lines.find((l) => l.msg === "unreadable outbox event; marked dead")).toMatchObject({ level: 50, eventId: unreadable });
+    expect((await stateOf(unreadable)).outbox).toMatchObject({ processedAt: null, deadAt: expect.any(Date) });
+  });
+
+  it("out of time, gives back the events it claimed so the next pass takes them at once", async () => {
+    await drain();
+    const db = await getDb();
+    const events = [connectedEvent(), connectedEvent()];
+    for (const event of events) await recordEvent(db, event);
+    const now = later(HOUR);
+
+    expect(await recoverEvents({ olderThanMs: 0, now, deadline: 0 })).toMatchObject({ dispatched: 0 });
+    for (const event of events) expect((await stateOf(event.eventId)).outbox).toMatchObject({ processedAt: null, nextAttemptAt: now });
+
+    expect(await recoverEvents({ olderThanMs: 0, now })).toMatchObject({ dispatched: 2 });
+  });
+});
