@@ -6,7 +6,12 @@ import { randomUUID } from "node:crypto";
 
 import { expect, test } from "vitest";
 
+import { sql } from "drizzle-orm";
+
+import { COLLAPSE_WINDOW_SECONDS } from "@/lib/audit/collapse-window";
 import { collapsedRepeatsForRuns } from "@/lib/audit/queries/collapsed-counts";
+import type { AuditRun } from "@/lib/audit/queries/list-audit-runs";
+import { getDb } from "@/lib/db/client";
 import { listAuditRuns } from "@/lib/audit/queries/list-audit-runs";
 import { DOMAIN_WORKFLOWS } from "@/lib/audit/queries/run-filter";
 import { disconnectConnection } from "@/lib/connections/disconnect";
@@ -43,4 +48,23 @@ test("the first run of a collapsed window carries the count of the others; a lon
 
 test("a page with no runs asks nothing", async () => {
   expect((await collapsedRepeatsForRuns([])).size).toBe(0);
+});
+
+test("a run is counted under its last row's action and window, however many rows it has", async () => {
+  const user = await createTestUser();
+  const windowMs = COLLAPSE_WINDOW_SECONDS * 1000;
+  const windowStart = new Date(Math.floor(Date.now() / windowMs) * windowMs);
+  const inWindow = new Date(windowStart.getTime() + 1_000);
+  await (await getDb()).execute(
+    sql`insert into audit_collapsed (user_id, action, window_start, count) values (${user.id}, 'provider_connection_failed', ${windowStart.toISOString()}::timestamptz, 4)`,
+  );
+  const run = (key: string, actions: string[]) =>
+    ({ key, userId: user.id, events: actions.map((action) => ({ action, occurredAt: inWindow })) }) as unknown as AuditRun;
+
+  const repeats = await collapsedRepeatsForRuns([
+    run("outcome alone", ["provider_connection_failed"]),
+    run("three rows", ["provider_connection_attempted", "provider_connection_failed", "provider_connection_failed"]),
+    run("another action last", ["provider_connection_failed", "provider_connection_attempted"]),
+  ]);
+  expect(Object.fromEntries(repeats)).toEqual({ "outcome alone": 3, "three rows": 3 });
 });

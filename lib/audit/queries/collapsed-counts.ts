@@ -38,7 +38,8 @@ export async function collapsedRepeatsForRuns(runs: AuditRun[]): Promise<Map<str
   const counts = new Map(rows.map((r) => [`${r.user_id}|${r.action}|${new Date(r.window_start).getTime()}`, Number(r.count)]));
   for (const { run, key } of keyed) {
     const count = counts.get(`${key.userId}|${key.action}|${key.windowStart.getTime()}`);
-    if (count && count > 1) repeats.set(run.key, count - 1);
+    // The query returns only windows that counted more than the audited request.
+    if (count !== undefined) repeats.set(run.key, count - 1);
   }
   return repeats;
 }
