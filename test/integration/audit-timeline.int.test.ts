@@ -242,6 +242,25 @@ describe("the export", () => {
     expect(csv.trimEnd().split("\r\n")).toHaveLength(lines.length + 1);
   });
 
+  it("pages through one person's runs oldest first, each run's rows together, attempt before outcome", async () => {
+    const person = await createTestUser();
+    const started = [at(100), at(101), at(102)];
+    const runs = [];
+    for (const [i, startedAt] of started.entries()) {
+      runs.push(await run({ userId: person.id, workflow: "refresh", outcome: i === 1 ? "failed" : "succeeded", startedAt, reason: i === 1 ? "provider_revoked" : undefined }));
+    }
+    const pages: { correlationId: string; outcome: string }[][] = [];
+    for await (const page of exportAuditRecords({ filter: { userId: person.id }, pageSize: 2 })) pages.push(page.map((r) => ({ correlationId: r.correlationId, outcome: r.outcome })));
+    expect(pages).toEqual([
+      [{ correlationId: runs[0], outcome: "attempted" }, { correlationId: runs[0], outcome: "succeeded" }, { correlationId: runs[1], outcome: "attempted" }, { correlationId: runs[1], outcome: "failed" }],
+      [{ correlationId: runs[2], outcome: "attempted" }, { correlationId: runs[2], outcome: "succeeded" }],
+    ]);
+
+    const nobody: unknown[] = [];
+    for await (const page of exportAuditRecords({ filter: { userId: randomUUID() } })) nobody.push(page);
+    expect(nobody).toEqual([]);
+  });
+
   it("is an empty file with its header when the user filter names nobody", async () => {
     expect(await new Response(auditExportStream({ filter: null, format: "csv" })).text()).toMatch(/^eventId,.*\r\n$/);
     expect(await new Response(auditExportStream({ filter: null, format: "ndjson" })).text()).toBe("");
