@@ -333,6 +333,17 @@ describe("the filters the page offers", () => {
     expect(attempts.start).toEqual((await chart()).start);
   });
 
+  it("keeps each filter's chart apart: a remembered chart is never another filter's", async () => {
+    const [one, two] = [await createTestUser(), await createTestUser()];
+    await run({ userId: one.id, workflow: "refresh", outcome: "succeeded", startedAt: at(60) });
+    await run({ userId: two.id, workflow: "refresh", outcome: "failed", startedAt: at(60), reason: "provider_revoked" });
+    const now = new Date(base + DAY);
+    const june1 = async (userId: string) =>
+      (await countRunsPerDay({ filter: { userId, workflows: DOMAIN_WORKFLOWS }, now, remember: true })).days.find((d) => d.day === "2026-06-01");
+    expect(await june1(one.id)).toEqual({ day: "2026-06-01", succeeded: 1, failed: 0 });
+    expect(await june1(two.id)).toEqual({ day: "2026-06-01", succeeded: 0, failed: 1 });
+  });
+
   it("two workflows of the four are those two: runs and chart", async () => {
     const person = await createTestUser();
     await run({ userId: person.id, workflow: "refresh", outcome: "succeeded", startedAt: at(60) });
