@@ -126,6 +126,33 @@ describe("the chain check on the admin page", () => {
     expect(after.full!.at.getTime()).toBeGreaterThanOrEqual(due.getTime());
   });
 
+  it("leaves nothing to the background when its head is fresh, or when it walks in a transaction of its own", async () => {
+    const tasks: Array<() => Promise<unknown>> = [];
+    const first = await auditChainStatus();
+    expect(await auditChainStatus({ inBackground: (task) => tasks.push(task) })).toMatchObject({ ok: true, full: first.full, nextFullWalk: null });
+    expect(tasks).toHaveLength(0);
+
+    // Due, but given a transaction: it walks in full there, now, and schedules nothing.
+    const due = new Date(Date.now() + fullWalkMs() + 1);
+    const inTransaction = await (await getDb()).transaction((tx) => auditChainStatus({ now: due, executor: tx, inBackground: (task) => tasks.push(task) }));
+    expect(inTransaction).toMatchObject({ ok: true, appended: null, nextFullWalk: null, full: { at: due } });
+    expect(tasks).toHaveLength(0);
+  });
+
+  it("two views that find the walk due both offer it to the background; it runs once", async () => {
+    await auditChainStatus();
+    const tasks: Array<() => Promise<unknown>> = [];
+    const due = new Date(Date.now() + fullWalkMs() + 1);
+    await auditChainStatus({ now: due, inBackground: (task) => tasks.push(task) });
+    await auditChainStatus({ now: due, inBackground: (task) => tasks.push(task) });
+    expect(tasks).toHaveLength(2);
+
+    await tasks[0]!();
+    const walked = (await auditChainStatus({ now: due })).full;
+    await tasks[1]!(); // the head is fresh now: nothing to do
+    expect((await auditChainStatus({ now: due })).full).toEqual(walked);
+  });
+
   it("a background full walk that finds a changed row clears the head: the next view walks in full and names it", async () => {
     const ids = await someRuns(2);
     const first = await auditChainStatus();
