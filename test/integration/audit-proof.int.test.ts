@@ -13,6 +13,7 @@ import { checkpointAfterSweep, createAuditCheckpoint, latestAuditCheckpoint } fr
 import { auditPublicKeys, type SignedCheckpoint } from "@/lib/audit/checkpoints/sign-checkpoint";
 import { verifyExport } from "@/lib/audit/offline-verifier.mjs";
 import { auditExportStream } from "@/lib/audit/queries/export-audit-log";
+import type { RunFilter } from "@/lib/audit/queries/run-filter";
 import { auditTableRights } from "@/lib/audit/runtime-role";
 import { verifyAuditChain } from "@/lib/audit/verify-chain";
 import { getDb, type Executor, type Transaction } from "@/lib/db/client";
@@ -59,6 +60,33 @@ describe("signed checkpoints and exports", () => {
     const result = verifyExport(text, { publicKeys: auditPublicKeys(), expect: earlier });
     expect(result).toMatchObject({ ok: true, scope: "full" });
     expect(verifyExport(earlierExport, { publicKeys: auditPublicKeys() })).toMatchObject({ ok: true });
+  });
+
+  it("a filtered NDJSON export ends with a checkpoint signed over its own last row; an empty one with the head", async () => {
+    const db = await getDb();
+    const ids = await someRuns(2);
+    const [lastRow] = await db.select().from(auditLogs).where(sql`event_id = ${ids.at(-1)!}::uuid`);
+    const head = await createAuditCheckpoint({ reason: "export", executor: db });
+    const filtered = async (filter: RunFilter | null) =>
+      new Response(auditExportStream({ filter, format: "ndjson", head, scope: "filtered", db, pageSize: 1 })).text();
+
+    const text = await filtered({ userId: lastRow!.userId! });
+    const lines = text.trimEnd().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toHaveLength(5);
+    expect(lines.at(-1)).toMatchObject({ type: "checkpoint", seq: lastRow!.seq, hash: lastRow!.hash, scope: "filtered", keyId: head.keyId });
+    expect(lines.at(-1)!.signature).not.toBe(head.signature);
+    expect(verifyExport(text, { publicKeys: auditPublicKeys() })).toMatchObject({ ok: true, scope: "filtered", rows: 4 });
+
+    const empty = (await filtered({ userId: crypto.randomUUID() })).trimEnd().split("\n");
+    expect(empty.map((line) => JSON.parse(line) as unknown)).toEqual([{ type: "checkpoint", ...head, scope: "filtered" }]);
+  });
+
+  it("a page that cannot be read breaks the download (it never looks complete) and is reported", async () => {
+    const failing = new Proxy({}, { get: () => { throw new Error("the database went away"); } }) as unknown as Executor;
+    const errors: unknown[] = [];
+    const broken = new Response(auditExportStream({ filter: {}, format: "ndjson", db: failing, onError: (error) => errors.push(error) }));
+    await expect(broken.text()).rejects.toThrow("the database went away");
+    expect(errors).toEqual([expect.objectContaining({ message: "the database went away" })]);
   });
 
   it("a forged IP address (triggers off, UPDATE) is named by every check", async () => {
