@@ -333,6 +333,33 @@ describe("the filters the page offers", () => {
     expect(attempts.start).toEqual((await chart()).start);
   });
 
+  it("pages back up with the Newer link: the same pages, in order, and a full first page at the top", async () => {
+    const person = await createTestUser();
+    const runs: string[] = [];
+    for (let i = 0; i < 7; i++) runs.push(await run({ userId: person.id, workflow: "refresh", outcome: "succeeded", startedAt: at(200 + i) }));
+    const newestFirst = [...runs].reverse();
+    const filter: RunFilter = { userId: person.id, workflows: DOMAIN_WORKFLOWS };
+    const ids = (page: RunPage) => page.runs.map((r) => r.correlationId);
+
+    const first = await listAuditRuns({ filter, pageSize: 3 });
+    const second = await listAuditRuns({ filter, pageSize: 3, older: first.older });
+    const third = await listAuditRuns({ filter, pageSize: 3, older: second.older });
+    expect([ids(first), ids(second), ids(third)]).toEqual([newestFirst.slice(0, 3), newestFirst.slice(3, 6), newestFirst.slice(6)]);
+    expect([first.newer, third.older]).toEqual([null, null]);
+
+    // Back up from the last page: the middle page again, with both links.
+    const back = await listAuditRuns({ filter, pageSize: 3, newer: third.newer });
+    expect(ids(back)).toEqual(ids(second));
+    expect(back.newer).not.toBeNull();
+    expect(back.older).not.toBeNull();
+    expect(ids(await listAuditRuns({ filter, pageSize: 3, older: back.older }))).toEqual(ids(third));
+    // From the middle page up: the top, a full first page with no Newer link.
+    const top = await listAuditRuns({ filter, pageSize: 3, newer: back.newer });
+    expect(ids(top)).toEqual(ids(first));
+    expect(top.newer).toBeNull();
+    expect(top.older).toEqual(first.older);
+  });
+
   it("keeps each filter's chart apart: a remembered chart is never another filter's", async () => {
     const [one, two] = [await createTestUser(), await createTestUser()];
     await run({ userId: one.id, workflow: "refresh", outcome: "succeeded", startedAt: at(60) });
