@@ -159,7 +159,7 @@ describe("the COPY rows hash exactly what computeAuditHash hashes", () => {
   it("writes COPY statements only with integers", () => {
     expect(chainCopyStatement(10, 2000, null)).toMatch(/where seq > 10 order by seq limit 2000\) to stdout \(format binary\)$/);
     expect(chainCopyStatement(0, 5, 99)).toContain("where seq > 0 and seq <= 99 order by seq limit 5");
-    expect(() => chainCopyStatement(1.5, 10, null)).toThrow(TypeError);
+    expect(() => chainCopyStatement(1.5, 10, null)).toThrow(new TypeError("not an integer: 1.5"));
     expect(() => chainCopyStatement(0, 10, Number.NaN)).toThrow(TypeError);
   });
 });

@@ -47,13 +47,3 @@ export async function emitCollapsed(userId: string, events: DomainEvent[], now =
   return true;
 }
 
-/** How many requests each (user, action, window) stood for, the audited first one included. */
-export async function collapsedCounts({ userId }: { userId?: string } = {}) {
-  const db = await getDb();
-  return queryRows<{ user_id: string; action: string; window_start: string; count: number }>(
-    db,
-    userId
-      ? sql`select user_id, action, window_start, count from audit_collapsed where user_id = ${userId} order by window_start desc`
-      : sql`select user_id, action, window_start, count from audit_collapsed order by window_start desc limit 500`,
-  );
-}
