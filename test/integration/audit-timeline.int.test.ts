@@ -19,7 +19,7 @@ import { DOMAIN_WORKFLOWS, resolveRunFilter, type RunFilter } from "@/lib/audit/
 import { verifyAuditChain } from "@/lib/audit/verify-chain";
 import { getDb, queryRows } from "@/lib/db/client";
 import { listProviders } from "@/lib/providers/find-provider";
-import { auditLogs } from "@/lib/db/schema";
+import { auditLogs, emailDeliveries } from "@/lib/db/schema";
 import { tamperWithAuditLog } from "@/test/support/audit-tamper";
 import { createTestUser } from "@/test/support/test-users";
 
@@ -106,6 +106,67 @@ describe("the timeline's runs", () => {
     const orphan = runs.find((r) => r.correlationId === ownerRuns[5])!;
     expect(orphan.events).toHaveLength(1);
     expect(runs.find((r) => r.providerSlug === "acme-bank")?.providerName).toBe("Acme Bank");
+  });
+
+  it("carry who acted, from where, on which connection, and the emails the run sent", async () => {
+    const person = await createTestUser();
+    const admin = await createTestUser();
+    const connectionId = randomUUID();
+    const connected = await run({
+      userId: person.id,
+      workflow: "connect",
+      outcome: "succeeded",
+      startedAt: at(500),
+      durationMs: 2_000,
+      connectionId,
+      actor: { type: "user", userId: admin.id },
+    });
+    const lone = await run({ userId: person.id, workflow: "connect", outcome: "failed", reason: "invalid_state", startedAt: at(510), withoutAttempt: true });
+    const db = await getDb();
+    const [outcomeRow] = await db.select().from(auditLogs).where(sql`${auditLogs.correlationId} = ${connected}::uuid and ${auditLogs.outcome} = 'succeeded'`);
+    await db.insert(emailDeliveries).values({
+      id: randomUUID(),
+      eventId: outcomeRow!.eventId,
+      correlationId: connected,
+      template: "connected",
+      userId: person.id,
+      toAddress: person.email,
+      subject: "Sandbox Bank connected",
+      messageId: `<${randomUUID()}@test>`,
+      html: "<p>connected</p>",
+      text: "connected",
+      status: "sent",
+      attempts: 1,
+      sentAt: at(501),
+    });
+
+    const { runs } = await listAuditRuns({ filter: { userId: person.id, workflows: DOMAIN_WORKFLOWS } });
+    expect(runs.map((r) => r.correlationId)).toEqual([lone, connected]);
+    const [loneRun, connectedRun] = runs;
+    expect(connectedRun).toMatchObject({
+      workflow: "connect",
+      outcome: "succeeded",
+      startedAt: at(500),
+      endedAt: new Date(at(500).getTime() + 2_000),
+      durationMs: 2_000,
+      userId: person.id,
+      userEmail: person.email,
+      actorType: "user",
+      actorEmail: admin.email,
+      providerSlug: "sandbox-bank",
+      providerName: "Sandbox Bank",
+      connectionId,
+      ipAddress: "203.0.113.7",
+      userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0",
+      emails: [{ eventId: outcomeRow!.eventId, template: "connected", subject: "Sandbox Bank connected", toAddress: person.email, status: "sent", attempts: 1, sentAt: at(501) }],
+    });
+    expect(connectedRun!.events.map((e) => [e.outcome, e.actorEmail])).toEqual([
+      ["attempted", admin.email],
+      ["succeeded", admin.email],
+    ]);
+    // An outcome without its attempt: it started and ended at once, with no duration to show.
+    const loneAt = new Date(at(510).getTime() + 1_500); // the helper's outcome comes 1.5 s after the (missing) attempt
+    expect(loneRun).toMatchObject({ outcome: "failed", reason: "invalid_state", startedAt: loneAt, endedAt: loneAt, durationMs: null, emails: [] });
   });
 
   it("keyset pages return every run exactly once, also while new runs keep arriving", async () => {
