@@ -18,7 +18,8 @@ import { startSandboxBank, type SandboxBank } from "@/lib/providers/sandbox-bank
 import { runWithRequestContext } from "@/lib/request-context";
 import { createTestUser } from "@/test/support/test-users";
 
-const ACME = "http://localhost:3202";
+// Beside the test app (APP_URL + 2, so 3202 by default): it moves with the app's port, so two runs side by side do not collide.
+const ACME = `http://localhost:${Number(new URL(process.env.APP_URL ?? "http://localhost:3200").port) + 2}`;
 let acme: SandboxBank;
 
 beforeAll(async () => {
