@@ -21,6 +21,7 @@ import { getDb, queryRows } from "@/lib/db/client";
 import { listProviders } from "@/lib/providers/find-provider";
 import { auditLogs, emailDeliveries } from "@/lib/db/schema";
 import { tamperWithAuditLog } from "@/test/support/audit-tamper";
+import { captureLogs } from "@/test/support/log-capture";
 import { createTestUser } from "@/test/support/test-users";
 
 const DAY = 86_400_000;
@@ -458,6 +459,26 @@ describe("the filters the page offers", () => {
     expect(new Set(slugs).size).toBe(slugs.length);
     const names = providers.map((p) => p.name);
     expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+  });
+
+  it("an access is logged by what it was, and its request's texts are kept clean and bounded", async () => {
+    const admin = await createTestUser();
+    const logs = captureLogs();
+    let viewed, exported;
+    try {
+      const headers = new Headers({ "user-agent": `  Mozilla/5.0\u0007 (X11)  ${"x".repeat(2_000)}`, "x-request-id": "  req\u0001-7  " });
+      viewed = await recordAuditAccess({ access: { action: "audit_log_viewed" }, adminId: admin.id, filters: { from: "2026-06-01" }, headers });
+      exported = await recordAuditAccess({ access: { action: "audit_log_exported", format: "ndjson", filename: "x.ndjson" }, adminId: admin.id, filters: {}, headers });
+    } finally {
+      logs.restore();
+    }
+    expect(logs.lines.filter((l) => l.adminId === admin.id).map((l) => [l.msg, l.action, l.eventId])).toEqual([
+      ["audit log viewed", "audit_log_viewed", viewed.eventId],
+      ["audit log exported", "audit_log_exported", exported.eventId],
+    ]);
+    const [row] = await (await getDb()).select().from(auditLogs).where(eq(auditLogs.eventId, viewed.eventId));
+    expect(row!.userAgent).toBe(`Mozilla/5.0 (X11)  ${"x".repeat(1_000 - "Mozilla/5.0 (X11)  ".length)}`);
+    expect(row!.metadata).toEqual({ requestId: "req-7", filters: { from: "2026-06-01" }, timeZone: "UTC" });
   });
 
   it("an access with day filters records the zone those days are in (UTC when none is given)", async () => {
