@@ -4,6 +4,13 @@ import { defineConfig } from "vitest/config";
 const root = fileURLToPath(new URL(".", import.meta.url));
 
 /**
+ * VITEST_INTEGRATION_INCLUDE (comma-separated globs) narrows the integration project to those
+ * files: mutation testing of one module can rerun that module's own integration tests only
+ * (README, "Mutation testing"). Unset, every integration test runs.
+ */
+const integrationOnly = (process.env.VITEST_INTEGRATION_INCLUDE ?? "").split(",").filter(Boolean);
+
+/**
  * Two projects:
  * - unit: pure logic, `*.test.ts` beside the code, no database.
  * - integration: `*.int.test.ts`, against a real database — PGlite by default,
@@ -32,7 +39,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
-          include: ["lib/**/*.int.test.ts", "test/**/*.int.test.ts", "app/**/*.int.test.ts"],
+          include: integrationOnly.length > 0 ? integrationOnly : ["lib/**/*.int.test.ts", "test/**/*.int.test.ts", "app/**/*.int.test.ts"],
           environment: "node",
           globalSetup: ["./test/global-setup.ts"],
           setupFiles: ["./test/setup-integration.ts"],
