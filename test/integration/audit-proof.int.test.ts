@@ -39,17 +39,19 @@ async function victimSeq(tx: Transaction): Promise<number> {
 let earlier: SignedCheckpoint;
 let earlierExport: string;
 
-beforeAll(async () => {
-  await someRuns(4);
-  const db = await getDb();
-  earlierExport = await fullExport(db);
-  earlier = (await latestAuditCheckpoint(db))!;
-  await someRuns(2);
-  await createAuditCheckpoint({ reason: "sweep" });
-});
-afterEach(() => forgetAuditChainStatus());
-
 describe("signed checkpoints and exports", () => {
+  // Inside the describe, not at the file's top level: a failing hook then fails every test
+  // under it for the mutation runner too (it finds a hook's error through the test's suites).
+  beforeAll(async () => {
+    await someRuns(4);
+    const db = await getDb();
+    earlierExport = await fullExport(db);
+    earlier = (await latestAuditCheckpoint(db))!;
+    await someRuns(2);
+    await createAuditCheckpoint({ reason: "sweep" });
+  });
+  afterEach(() => forgetAuditChainStatus());
+
   it("verify untouched: the badge, the live check against an earlier checkpoint, and the exported file", async () => {
     const db = await getDb();
     const status = await auditChainStatus();
