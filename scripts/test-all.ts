@@ -14,13 +14,15 @@
  *      the development mailbox and its preview, nothing configured)
  * Ends with one line counting every test: "total: N passed, N failed".
  *
- * Two lanes run side by side, so both cores are at work (one stage alone leaves one mostly
- * idle): the database lane (stages 1–4, one after another: they share the integration tests'
- * fixed app and Sandbox Bank ports) and the browser lane (stages 5–6, on ports of their own).
- * Each output line is prefixed with its lane's name.
+ * Three lanes run side by side, so both cores stay at work while a stage waits on a timer, a
+ * socket or a browser (one stage alone leaves a core mostly idle): the PGlite lane (stages 1–2),
+ * the PostgreSQL lane (stages 3–4, one after the other: they share a pair of app and Sandbox
+ * Bank ports) and the browser lane (stages 5–6). Each lane has ports of its own. Each output
+ * line is prefixed with its lane's name.
  *
- * With E2E_PORT_BASE set (two runs on one machine), the integration tests' app and Sandbox
- * Bank origins move to E2E_PORT_BASE+40 and +41 too.
+ * The integration tests use four ports from their app's (the app, the Sandbox Bank, a second bank
+ * and a stub token endpoint): 3200–3203 in the PGlite lane and 3210–3213 in the PostgreSQL lane;
+ * with E2E_PORT_BASE set (two runs on one machine), E2E_PORT_BASE+40–43 and +50–53.
  */
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -38,9 +40,10 @@ mkdirSync(reportDir, { recursive: true });
 const inCi = Boolean(process.env.CI);
 
 const portBase = process.env.E2E_PORT_BASE ? Number(process.env.E2E_PORT_BASE) : undefined;
-if (portBase && !process.env.TEST_APP_URL) {
-  process.env.TEST_APP_URL = `http://localhost:${portBase + 40}`;
-  process.env.TEST_SANDBOX_BANK_URL = `http://localhost:${portBase + 41}`;
+/** The integration tests' app and Sandbox Bank origins for one lane (test/global-setup.ts reads them). */
+function integrationOrigins(offset: number): Record<string, string> {
+  const first = (portBase ? portBase + 40 : 3200) + offset;
+  return { TEST_APP_URL: `http://localhost:${first}`, TEST_SANDBOX_BANK_URL: `http://localhost:${first + 1}` };
 }
 
 interface Counts {
@@ -50,8 +53,8 @@ interface Counts {
 }
 const totals: Counts = { passed: 0, failed: 0, skipped: 0 };
 
-type Lane = "db" | "browser";
-const laneStages: Record<Lane, string[]> = { db: [], browser: [] };
+type Lane = "pglite" | "pg" | "browser";
+const laneStages: Record<Lane, string[]> = { pglite: [], pg: [], browser: [] };
 
 /** Runs `command`, each line of its output prefixed with the lane's name; resolves with its exit code. */
 function spawnInLane(lane: Lane, command: string[], env: Record<string, string> = {}): Promise<number | null> {
@@ -113,10 +116,10 @@ function playwrightCounts(file: string): Counts {
   return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped };
 }
 
-function vitest(project: string, label: string, file: string, env: Record<string, string> = {}) {
+function vitest(lane: Lane, project: string, label: string, file: string, env: Record<string, string> = {}) {
   const report = path.join(reportDir, `vitest-${file}.json`);
   return run(
-    "db",
+    lane,
     label,
     ["npx", "vitest", "run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
     env,
@@ -148,21 +151,25 @@ async function withFreshDatabase<T>(serverUrl: string, suffix: string, body: (ur
 async function integrationThroughPgBouncer(serverUrl: string): Promise<boolean> {
   const name = "integration tests (PostgreSQL through PgBouncer, transaction mode)";
   const binary = findPgBouncer();
-  if (!binary) return problem(laneStages.db, `pgbouncer is not installed: ${name} did not run (Debian: apt-get install pgbouncer)`, { skippable: true });
+  if (!binary) return problem(laneStages.pg, `pgbouncer is not installed: ${name} did not run (Debian: apt-get install pgbouncer)`, { skippable: true });
   return withFreshDatabase(serverUrl, "pooled", async (directUrl) => {
-    const migrated = await spawnInLane("db", ["npx", "tsx", "scripts/db-migrate.ts"], { DATABASE_URL: directUrl });
-    if (migrated !== 0) return problem(laneStages.db, `${name}: the migrations on the direct URL failed`);
+    const migrated = await spawnInLane("pg", ["npx", "tsx", "scripts/db-migrate.ts"], { DATABASE_URL: directUrl });
+    if (migrated !== 0) return problem(laneStages.pg, `${name}: the migrations on the direct URL failed`);
     let bouncer;
     try {
       bouncer = await startPgBouncer(binary, serverUrl);
     } catch (error) {
-      return problem(laneStages.db, `${name}: ${(error as Error).message}`);
+      return problem(laneStages.pg, `${name}: ${(error as Error).message}`);
     }
     try {
       const pooledUrl = new URL(bouncer.url);
       pooledUrl.pathname = new URL(directUrl).pathname;
       pooledUrl.searchParams.set("pgbouncer", "true");
-      return await vitest("integration", name, "integration-pgbouncer", { DATABASE_URL: pooledUrl.toString(), DATABASE_MIGRATION_URL: directUrl });
+      return await vitest("pg", "integration", name, "integration-pgbouncer", {
+        ...integrationOrigins(10),
+        DATABASE_URL: pooledUrl.toString(),
+        DATABASE_MIGRATION_URL: directUrl,
+      });
     } finally {
       await bouncer.stop();
     }
@@ -198,19 +205,25 @@ try {
   problem(setup, `no PostgreSQL for the PostgreSQL, PgBouncer and end-to-end stages: ${(error as Error).message}`);
 }
 
-/** Stages 1–4: unit, then the integration tests on PGlite, on PostgreSQL, and through PgBouncer. */
-async function databaseLane(): Promise<boolean> {
-  let ok = await vitest("unit", "unit tests", "unit");
-  ok = (await vitest("integration", "integration tests (PGlite)", "integration-pglite", { DATABASE_URL: "" })) && ok;
+/** Stages 1–2: unit, then the integration tests on PGlite. */
+async function pgliteLane(): Promise<boolean> {
+  const ok = await vitest("pglite", "unit", "unit tests", "unit");
+  return (await vitest("pglite", "integration", "integration tests (PGlite)", "integration-pglite", { ...integrationOrigins(0), DATABASE_URL: "" })) && ok;
+}
+
+/** Stages 3–4: the integration tests on PostgreSQL, then through PgBouncer. */
+async function postgresLane(): Promise<boolean> {
   if (!server) return false;
   const serverUrl = server.url;
   try {
-    ok = (await withFreshDatabase(serverUrl, "direct", (url) => vitest("integration", "integration tests (PostgreSQL)", "integration-postgres", { DATABASE_URL: url }))) && ok;
+    let ok = await withFreshDatabase(serverUrl, "direct", (url) =>
+      vitest("pg", "integration", "integration tests (PostgreSQL)", "integration-postgres", { ...integrationOrigins(10), DATABASE_URL: url }),
+    );
     ok = (await integrationThroughPgBouncer(serverUrl)) && ok;
+    return ok;
   } catch (error) {
-    ok = problem(laneStages.db, `the PostgreSQL stages stopped: ${(error as Error).message}`) && ok;
+    return problem(laneStages.pg, `the PostgreSQL stages stopped: ${(error as Error).message}`);
   }
-  return ok;
 }
 
 /** Stages 5–6: the end-to-end tests and their build's traces, then `npm run dev` in Chromium. */
@@ -239,13 +252,13 @@ async function browserLane(): Promise<boolean> {
 const started = performance.now();
 let lanes: boolean[];
 try {
-  lanes = await Promise.all([databaseLane(), browserLane()]);
+  lanes = await Promise.all([pgliteLane(), postgresLane(), browserLane()]);
 } finally {
   await server?.stop();
 }
 const ok = setup.every((line) => !line.startsWith("✗")) && lanes.every(Boolean);
 
-console.log(`\n${[...setup, ...laneStages.db, ...laneStages.browser].join("\n")}`);
-console.log(`wall time: ${((performance.now() - started) / 1000).toFixed(1)} s (the two lanes side by side)`);
+console.log(`\n${[...setup, ...laneStages.pglite, ...laneStages.pg, ...laneStages.browser].join("\n")}`);
+console.log(`wall time: ${((performance.now() - started) / 1000).toFixed(1)} s (the three lanes side by side)`);
 console.log(`total: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`);
 process.exit(ok && totals.failed === 0 ? 0 : 1);
